@@ -1,0 +1,59 @@
+package io.jctl.core.dispatch;
+
+import io.jctl.core.cdb.OpcodeEntry;
+import io.jctl.core.lun.Lun;
+import io.jctl.core.port.Port;
+import io.jctl.core.task.Nexus;
+import io.jctl.core.task.ScsiTask;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A command as a handler sees it: the task, the LUN and port it addresses, and the ways to move data and end it.
+ * The dispatcher has already validated the CDB against the opcode table, run the precheck and ordered the
+ * command in the LUN's task set.
+ */
+public interface Command {
+    ScsiTask task();
+
+    default byte[] cdb() {
+        return task().cdb();
+    }
+
+    default Nexus nexus() {
+        return task().nexus();
+    }
+
+    /** The addressed LUN; null only for commands allowed on a missing LUN (INQUIRY, REPORT LUNS, REQUEST SENSE). */
+    Lun lun();
+
+    Port port();
+
+    OpcodeEntry entry();
+
+    /** The rest of the target, for commands that report on it (REPORT LUNS, REPORT SUPPORTED OPCODES ...). */
+    TargetView target();
+
+    ByteBufAllocator alloc();
+
+    /** Fetches {@code length} bytes of Data-Out; the caller owns and releases the buffer. */
+    CompletableFuture<ByteBuf> receiveData(int length);
+
+    /** Sends Data-In now, before completion; ownership passes. */
+    void sendData(ByteBuf data);
+
+    /** Ends the command with GOOD status. */
+    void complete();
+
+    /** Ends the command with GOOD status and a last piece of Data-In (ownership passes). */
+    void complete(ByteBuf finalData);
+
+    /**
+     * Ends the command with an error: a {@link io.jctl.core.scsi.ScsiException} gives its status and sense, a
+     * {@link io.jctl.core.backend.BackendIoException} its mapped sense, anything else INTERNAL TARGET FAILURE (and
+     * a log line).
+     */
+    void fail(Throwable error);
+}

@@ -1,0 +1,25 @@
+package io.jctl.core.dispatch;
+
+import io.jctl.core.cdb.OpcodeTable;
+import io.jctl.core.lun.Lun;
+import io.jctl.core.port.Port;
+
+import java.util.SortedMap;
+
+/** What command handlers may see of the target beyond their own LUN. */
+public interface TargetView {
+    /** LUNs visible through {@code port}: port-visible LUN number to LUN (after the port's LUN map). */
+    SortedMap<Integer, Lun> visibleLuns(Port port);
+
+    /** The opcode table (REPORT SUPPORTED OPERATION CODES). */
+    OpcodeTable opcodes();
+
+    /** Every port the LUN is reachable through (VPD 88h). */
+    java.util.List<Port> portsOf(Lun lun);
+
+    /**
+     * Raises a unit attention on {@code lun} for every nexus except {@code except} (null: all of them), e.g.
+     * MODE PARAMETERS CHANGED after a MODE SELECT.
+     */
+    void raiseUnitAttention(Lun lun, io.jctl.core.ua.UnitAttention ua, io.jctl.core.task.Nexus except);
+}

@@ -378,6 +378,18 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
         }
         boolean cold = function == 7;
         long referenced = req.u32(20) & 0xffffffffL;
+        if (f == TmfFunction.ABORT_TASK && !commands.active(req.u32(20))) {
+            // RFC 7143 §11.5.1: a task not here whose RefCmdSN is still inside the window was never received and
+            // counts as aborted; otherwise it has finished and does not exist.
+            int refCmdSn = req.u32(32);
+            boolean pending = !CommandWindow.before(refCmdSn, window.expCmdSn())
+                    && CommandWindow.before(refCmdSn, req.u32(24));
+            log.info("ABORT TASK for ITT 0x{} not in progress: {}", Long.toHexString(referenced),
+                    pending ? "not yet received" : "does not exist");
+            tmfResponse(itt, TmfResponse.of(pending ? TmfResponse.Code.FUNCTION_COMPLETE
+                    : TmfResponse.Code.TASK_DOES_NOT_EXIST), false);
+            return;
+        }
         log.info("task management {} lun {} ref 0x{}", f, req.lun() >>> 48, Long.toHexString(referenced));
         CompletableFuture<TmfResponse> future;
         try {
@@ -513,7 +525,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
 
     void reject(Bhs rejected, int reason) {
         Bhs rsp = Bhs.create(Opcode.REJECT).flags(Bhs.FINAL).u8(2, reason).itt(Bhs.RESERVED_TAG);
-        send(Pdu.of(rsp, Unpooled.wrappedBuffer(rejected.bytes().clone())), StatSn.ADVANCE);
+        // ITT is reserved, so StatSN does not advance (as libiscsi and open-iscsi account for it).
+        send(Pdu.of(rsp, Unpooled.wrappedBuffer(rejected.bytes().clone())), StatSn.CURRENT);
     }
 
     /** Runs on this connection's event loop. */
@@ -594,7 +607,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             log.info("asking the initiator to log out within {} s", timeoutSeconds);
             Bhs msg = Bhs.create(Opcode.ASYNC_MESSAGE).flags(Bhs.FINAL).itt(Bhs.RESERVED_TAG);
             msg.u8(36, 1).u16(38, 0).u16(40, 0).u16(42, (int) Math.min(timeoutSeconds, 0xffff));
-            send(Pdu.of(msg), StatSn.ADVANCE);
+            send(Pdu.of(msg), StatSn.CURRENT);
             cancel(logoutTimer);
             logoutTimer = channel.eventLoop().schedule(() -> onLoop(() -> {
                 log.warn("initiator did not log out within {} s; dropping session", timeoutSeconds);

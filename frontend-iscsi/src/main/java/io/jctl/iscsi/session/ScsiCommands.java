@@ -7,6 +7,8 @@ import io.jctl.core.task.Nexus;
 import io.jctl.core.task.ScsiTask;
 import io.jctl.core.task.TaskAttribute;
 import io.jctl.core.task.TaskTransport;
+import io.jctl.core.task.TmfFunction;
+import io.jctl.core.task.TmfRequest;
 import io.jctl.iscsi.login.SessionParameters;
 import io.jctl.iscsi.pdu.Bhs;
 import io.jctl.iscsi.pdu.Opcode;
@@ -81,6 +83,8 @@ final class ScsiCommands implements TaskTransport {
         int dataSn;
         int sentLength;
         Pdu heldDataIn;
+        /** A Data-Out of this task was rejected: the initiator has given up on it, no response goes out. */
+        boolean abandoned;
         /** Completion waiting for unsolicited data to finish arriving. */
         boolean completionParked;
         ByteBuf parkedFinalData;
@@ -119,6 +123,12 @@ final class ScsiCommands implements TaskTransport {
 
     int outstanding() {
         return tasks.size();
+    }
+
+    /** Is a command with this ITT still in progress? */
+    boolean active(int itt) {
+        TaskState st = tasks.get(itt);
+        return st != null && !st.abandoned;
     }
 
     // ---- SCSI Command -----------------------------------------------------------------------------------------
@@ -233,8 +243,6 @@ final class ScsiCommands implements TaskTransport {
         Bhs bhs = pdu.bhs();
         int itt = bhs.itt();
         int ttt = bhs.u32(20);
-        int dataSn = bhs.u32(36);
-        int offset = bhs.u32(40);
         ByteBuf data = pdu.data();
         int length = data.readableBytes();
         TaskState st = tasks.get(itt);
@@ -252,14 +260,17 @@ final class ScsiCommands implements TaskTransport {
             conn.reject(bhs, Connection.REJECT_INVALID_PDU_FIELD);
             return;
         }
+        if (st.abandoned) {
+            log.debug("Data-Out for abandoned task ITT 0x{} dropped", Integer.toHexString(itt));
+            return;
+        }
         boolean last = bhs.finalFlag();
         if (ttt == Bhs.RESERVED_TAG) {
             if (st.unsolicitedDone) {
-                log.warn("unsolicited Data-Out for ITT 0x{} not expected; dropping session", Integer.toHexString(itt));
-                conn.close("unexpected unsolicited Data-Out");
+                abandon(st, bhs, "unsolicited Data-Out not expected");
                 return;
             }
-            if (!accept(st, dataSn, st.unsolicitedDataSn, offset, length, st.unsolicitedLimit, data)) {
+            if (!accept(st, bhs, st.unsolicitedDataSn, st.unsolicitedLimit, data)) {
                 return;
             }
             st.unsolicitedDataSn++;
@@ -281,7 +292,7 @@ final class ScsiCommands implements TaskTransport {
                 conn.reject(bhs, Connection.REJECT_INVALID_PDU_FIELD);
                 return;
             }
-            if (!accept(st, dataSn, r2t.dataSn, offset, length, r2t.offset + r2t.length, data)) {
+            if (!accept(st, bhs, r2t.dataSn, r2t.offset + r2t.length, data)) {
                 return;
             }
             r2t.dataSn++;
@@ -289,9 +300,7 @@ final class ScsiCommands implements TaskTransport {
             if (r2t.received == r2t.length) {
                 st.r2ts.pollFirst();
             } else if (last) {
-                log.warn("Data-Out sequence for ITT 0x{} R2T ended at {} of {} bytes; dropping session",
-                        Integer.toHexString(itt), r2t.received, r2t.length);
-                conn.close("short Data-Out sequence");
+                abandon(st, bhs, "Data-Out sequence ended after " + r2t.received + " of " + r2t.length + " bytes");
                 return;
             }
         }
@@ -299,8 +308,10 @@ final class ScsiCommands implements TaskTransport {
     }
 
     /** Checks DataSN and offset (in order, within bounds) and keeps the data. */
-    private boolean accept(TaskState st, int dataSn, int expectedDataSn, int offset, int length, int limit,
-                           ByteBuf data) {
+    private boolean accept(TaskState st, Bhs bhs, int expectedDataSn, int limit, ByteBuf data) {
+        int dataSn = bhs.u32(36);
+        int offset = bhs.u32(40);
+        int length = data.readableBytes();
         String problem = null;
         if (dataSn != expectedDataSn) {
             problem = "DataSN " + dataSn + ", expected " + expectedDataSn;
@@ -310,9 +321,7 @@ final class ScsiCommands implements TaskTransport {
             problem = "data up to " + ((long) offset + length) + " exceeds the sequence end " + limit;
         }
         if (problem != null) {
-            log.warn("Data-Out for ITT 0x{}: {}; protocol error, dropping session", Integer.toHexString(st.itt),
-                    problem);
-            conn.close("bad Data-Out");
+            abandon(st, bhs, problem);
             return false;
         }
         if (length > 0) {
@@ -325,9 +334,29 @@ final class ScsiCommands implements TaskTransport {
         return true;
     }
 
+    /**
+     * A Data-Out breaks the sequence rules. Without error recovery the command cannot complete: the PDU is rejected
+     * (the initiator fails the command), the core is told to abort the task, and nothing more is sent for it.
+     */
+    private void abandon(TaskState st, Bhs bhs, String problem) {
+        log.warn("Data-Out for ITT 0x{}: {}; rejected, task abandoned", Integer.toHexString(st.itt), problem);
+        conn.reject(bhs, Connection.REJECT_PROTOCOL_ERROR);
+        st.abandoned = true;
+        if (st.dataRequest != null) {
+            st.dataRequest.completeExceptionally(new IllegalStateException(st.task + " abandoned after a bad Data-Out"));
+            st.dataRequest = null;
+        }
+        core.taskManagement(new TmfRequest(TmfFunction.ABORT_TASK, nexus, st.lun, st.itt & 0xffffffffL))
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        log.error("core failed to abort abandoned {}", st.task, e);
+                    }
+                });
+    }
+
     /** Hands the core its data once enough has arrived, or asks for more with R2Ts. */
     private void progress(TaskState st) {
-        if (st.dataRequest == null || st.finished) {
+        if (st.dataRequest == null || st.finished || st.abandoned) {
             return;
         }
         if (st.receivedLength >= st.wanted) {
@@ -372,6 +401,10 @@ final class ScsiCommands implements TaskTransport {
                 future.completeExceptionally(new IllegalStateException(task + " is no longer active"));
                 return;
             }
+            if (st.abandoned) {
+                future.completeExceptionally(new IllegalStateException(task + " abandoned after a bad Data-Out"));
+                return;
+            }
             if (st.dataRequest != null) {
                 future.completeExceptionally(new IllegalStateException(task + " already waits for data"));
                 return;
@@ -407,6 +440,13 @@ final class ScsiCommands implements TaskTransport {
                 if (finalData != null) {
                     finalData.release();
                 }
+                return;
+            }
+            if (st.abandoned) {
+                if (finalData != null) {
+                    finalData.release();
+                }
+                retire(st);
                 return;
             }
             if (!st.unsolicitedDone) {

@@ -282,7 +282,7 @@ class ConfigParserTest {
                   a: {backend: ramdisk}
                   a: {backend: block}
                 """);
-        assertError("ctl.yaml: line 2, column 9: YAML syntax: mapping values are not allowed here", """
+        assertError("ctl.yaml: line 2, column 7: YAML syntax: mapping values are not allowed here", """
                 lun:
                   a: b: c
                 """);

@@ -1,0 +1,313 @@
+package io.jctl.backend.ramdisk;
+
+import io.jctl.core.backend.BackendConfigException;
+import io.jctl.core.backend.BackendIoException;
+import io.jctl.core.backend.BackendLun;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One RAM disk LUN. Data lives in {@code byte[]} pages of a {@link PageTable}, allocated on first write; pages
+ * never written read as zeros. Every page copy holds the page's monitor, so a page is never seen half written.
+ * Space is reserved for all missing pages of a write before any byte is copied: a write that does not fit in
+ * {@code capacity} fails with NO_SPACE and changes nothing. Operations run on the caller's thread and return
+ * completed futures.
+ */
+final class RamdiskLun implements BackendLun {
+    private static final Logger log = LoggerFactory.getLogger(RamdiskLun.class);
+
+    private final int blockSize;
+    private final int pageSize;
+    private final int pageShift;
+    private final long pageMask;
+    private final long capacity;
+    private final long capacityPages;
+    private final boolean blackHole;
+    private final boolean readOnly;
+    private final PageTable table;
+    private final AtomicLong usedPages = new AtomicLong();
+    private volatile long blockCount;
+    /** False when capacity covers every page of the LUN, so writes need no reservation. */
+    private volatile boolean capacityLimited;
+    private volatile boolean closed;
+    private volatile boolean exhaustionLogged;
+
+    RamdiskLun(int blockSize, long blockCount, int pageSize, long capacity, boolean readOnly) {
+        this.blockSize = blockSize;
+        this.blockCount = blockCount;
+        this.pageSize = pageSize;
+        this.pageShift = Integer.numberOfTrailingZeros(pageSize);
+        this.pageMask = pageSize - 1;
+        this.capacity = capacity;
+        this.capacityPages = capacity >>> pageShift;
+        this.blackHole = capacity == 0;
+        this.readOnly = readOnly;
+        long pages = pagesFor(blockCount * blockSize);
+        this.table = new PageTable(pages);
+        this.capacityLimited = capacityPages < pages;
+        log.info("ramdisk: {} blocks of {} bytes, {}, pages of {} bytes{}", blockCount, blockSize,
+                blackHole ? "black hole (capacity 0)" : "capacity " + capacity + " bytes", pageSize,
+                readOnly ? ", read-only" : "");
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public long blockCount() {
+        return blockCount;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public CompletableFuture<ByteBuf> read(long lba, int blocks, ByteBufAllocator alloc) {
+        long bytes = (long) blocks * blockSize;
+        BackendIoException refused = check(lba, blocks, bytes);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        int length = (int) bytes;
+        ByteBuf out = alloc.directBuffer(length, length);
+        try {
+            if (blackHole) {
+                out.writeZero(length);
+            } else {
+                load(lba * blockSize, out, length);
+            }
+        } catch (RuntimeException e) {
+            out.release();
+            return CompletableFuture.failedFuture(new BackendIoException(BackendIoException.Kind.INTERNAL,
+                    "ramdisk read failed: " + e, e));
+        }
+        return CompletableFuture.completedFuture(out);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua) {
+        int length = data.readableBytes();
+        BackendIoException refused = readOnly
+                ? new BackendIoException(BackendIoException.Kind.READ_ONLY, "ramdisk is read-only")
+                : length % blockSize != 0
+                ? new BackendIoException(BackendIoException.Kind.INTERNAL,
+                "write of " + length + " bytes is not a whole number of " + blockSize + "-byte blocks")
+                : check(lba, length / blockSize, length);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        if (!blackHole) {
+            try {
+                store(lba * blockSize, data, data.readerIndex(), length);
+            } catch (BackendIoException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        return closed
+                ? CompletableFuture.failedFuture(new BackendIoException(BackendIoException.Kind.NO_MEDIA,
+                "ramdisk is closed"))
+                : CompletableFuture.completedFuture(null);
+    }
+
+    /** The reason an I/O of {@code blocks} blocks ({@code bytes} bytes) at {@code lba} cannot run, or null. */
+    private BackendIoException check(long lba, long blocks, long bytes) {
+        if (closed) {
+            return new BackendIoException(BackendIoException.Kind.NO_MEDIA, "ramdisk is closed");
+        }
+        if (lba < 0 || blocks < 0 || lba + blocks > blockCount || bytes > Integer.MAX_VALUE) {
+            return new BackendIoException(BackendIoException.Kind.INTERNAL, "I/O of " + blocks + " blocks at LBA "
+                    + lba + " is outside the LUN (" + blockCount + " blocks) or too large");
+        }
+        return null;
+    }
+
+    private void load(long pos, ByteBuf out, int length) {
+        while (length > 0) {
+            long pageIndex = pos >>> pageShift;
+            PageTable.Node leaf = table.leaf(pageIndex, false);
+            int slot = PageTable.slot(pageIndex);
+            do {
+                int offset = (int) (pos & pageMask);
+                int n = Math.min(length, pageSize - offset);
+                byte[] page = leaf == null ? null : leaf.page(slot);
+                if (page == null) {
+                    out.writeZero(n);
+                } else {
+                    synchronized (page) {
+                        out.writeBytes(page, offset, n);
+                    }
+                }
+                pos += n;
+                length -= n;
+                slot++;
+            } while (length > 0 && slot < PageTable.FANOUT);
+        }
+    }
+
+    private void store(long pos, ByteBuf data, int index, int length) throws BackendIoException {
+        long reserved = 0;
+        if (capacityLimited) {
+            reserved = missingPages(pos >>> pageShift, (pos + length - 1) >>> pageShift);
+            if (!reserve(reserved)) {
+                logExhaustion();
+                throw new BackendIoException(BackendIoException.Kind.NO_SPACE, "ramdisk capacity of " + capacity
+                        + " bytes exhausted (" + usedPages.get() + " pages in use, write needs " + reserved
+                        + " more)");
+            }
+        }
+        long created = 0;
+        try {
+            while (length > 0) {
+                long pageIndex = pos >>> pageShift;
+                PageTable.Node leaf = table.leaf(pageIndex, true);
+                int slot = PageTable.slot(pageIndex);
+                do {
+                    int offset = (int) (pos & pageMask);
+                    int n = Math.min(length, pageSize - offset);
+                    byte[] page = leaf.page(slot);
+                    while (page == null) {
+                        byte[] fresh = new byte[pageSize];
+                        if (leaf.compareAndSet(slot, null, fresh)) {
+                            page = fresh;
+                            created++;
+                        } else {
+                            page = leaf.page(slot);
+                        }
+                    }
+                    synchronized (page) {
+                        data.getBytes(index, page, offset, n);
+                    }
+                    pos += n;
+                    index += n;
+                    length -= n;
+                    slot++;
+                } while (length > 0 && slot < PageTable.FANOUT);
+            }
+        } finally {
+            if (created != reserved) {
+                usedPages.addAndGet(created - reserved);
+            }
+        }
+    }
+
+    /** Counts the pages in {@code [first, last]} that were never written. */
+    private long missingPages(long first, long last) {
+        long missing = 0;
+        long pageIndex = first;
+        while (pageIndex <= last) {
+            long leafLast = Math.min(last, pageIndex | (PageTable.FANOUT - 1));
+            PageTable.Node leaf = table.leaf(pageIndex, false);
+            if (leaf == null) {
+                missing += leafLast - pageIndex + 1;
+            } else {
+                for (long p = pageIndex; p <= leafLast; p++) {
+                    if (leaf.page(PageTable.slot(p)) == null) {
+                        missing++;
+                    }
+                }
+            }
+            pageIndex = leafLast + 1;
+        }
+        return missing;
+    }
+
+    private boolean reserve(long pages) {
+        if (pages == 0) {
+            return true;
+        }
+        while (true) {
+            long used = usedPages.get();
+            if (used + pages > capacityPages) {
+                return false;
+            }
+            if (usedPages.compareAndSet(used, used + pages)) {
+                return true;
+            }
+        }
+    }
+
+    private void logExhaustion() {
+        if (!exhaustionLogged) {
+            exhaustionLogged = true;
+            log.warn("ramdisk: capacity of {} bytes exhausted; writes to new pages fail with SPACE ALLOCATION FAILED",
+                    capacity);
+        }
+    }
+
+    private long pagesFor(long bytes) {
+        return (bytes + pageSize - 1) >>> pageShift;
+    }
+
+    @Override
+    public synchronized void resize(long sizeBytes) throws BackendConfigException {
+        long blocks = RamdiskBackend.blocksFor(sizeBytes, blockSize);
+        long oldBlocks = blockCount;
+        long newBytes = blocks * blockSize;
+        long pages = pagesFor(newBytes);
+        if (blocks >= oldBlocks) {
+            table.grow(pages);
+            capacityLimited = capacityPages < pages;
+            blockCount = blocks;
+        } else {
+            // Publish the smaller size first, then free what lies beyond it so a later grow reads zeros there.
+            blockCount = blocks;
+            capacityLimited = capacityPages < pages;
+            usedPages.addAndGet(-table.truncate(pages));
+            zeroTail(newBytes);
+        }
+        log.info("ramdisk: resized from {} to {} blocks of {} bytes", oldBlocks, blocks, blockSize);
+    }
+
+    /** Zeroes the part of the page holding byte {@code end} that lies at or after {@code end}. */
+    private void zeroTail(long end) {
+        int offset = (int) (end & pageMask);
+        if (offset == 0) {
+            return;
+        }
+        long pageIndex = end >>> pageShift;
+        PageTable.Node leaf = table.leaf(pageIndex, false);
+        byte[] page = leaf == null ? null : leaf.page(PageTable.slot(pageIndex));
+        if (page != null) {
+            synchronized (page) {
+                Arrays.fill(page, offset, pageSize, (byte) 0);
+            }
+        }
+    }
+
+    @Override
+    public Map<String, String> info() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("capacity", Long.toString(capacity));
+        info.put("pblocksize", Integer.toString(pageSize));
+        info.put("used_bytes", Long.toString(usedPages.get() << pageShift));
+        return Collections.unmodifiableMap(info);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        usedPages.addAndGet(-table.truncate(0));
+        log.info("ramdisk: closed, memory released");
+    }
+}

@@ -1,0 +1,636 @@
+package io.jctl.iscsi.session;
+
+import io.jctl.core.ScsiService;
+import io.jctl.core.scsi.ScsiStatus;
+import io.jctl.core.task.DataDirection;
+import io.jctl.core.task.Nexus;
+import io.jctl.core.task.ScsiTask;
+import io.jctl.core.task.TaskAttribute;
+import io.jctl.core.task.TaskTransport;
+import io.jctl.core.task.TmfFunction;
+import io.jctl.core.task.TmfRequest;
+import io.jctl.iscsi.login.SessionParameters;
+import io.jctl.iscsi.pdu.Bhs;
+import io.jctl.iscsi.pdu.Opcode;
+import io.jctl.iscsi.pdu.Pdu;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * SCSI commands of one session: the ITT table, Data-Out collection (immediate, unsolicited and solicited data), R2T
+ * generation, Data-In and status. It is the session's {@link TaskTransport}: the core calls in from any thread and
+ * the work hops onto the connection's event loop.
+ */
+final class ScsiCommands implements TaskTransport {
+    private static final Logger log = LoggerFactory.getLogger(ScsiCommands.class);
+
+    /** SCSI Command flags (RFC 7143 §11.3.1). */
+    private static final int READ = 0x40;
+    private static final int WRITE = 0x20;
+    /** Response / Data-In flags (RFC 7143 §11.4.1, §11.7.1). */
+    private static final int OVERFLOW = 0x04;
+    private static final int UNDERFLOW = 0x02;
+    private static final int STATUS = 0x01;
+    /** Extended CDB AHS type (RFC 7143 §11.2.2.2). */
+    private static final int AHS_EXTENDED_CDB = 1;
+    /** ITTs of finished tasks remembered so late Data-Out for them is dropped quietly. */
+    private static final int RETIRED_MEMORY = 256;
+
+    private final Connection conn;
+    private final ScsiService core;
+    private final SessionParameters params;
+    private final Nexus nexus;
+    private final Map<Integer, TaskState> tasks = new HashMap<>();
+    private final Set<Integer> retired = new LinkedHashSet<>();
+    private int nextTtt = 1;
+
+    /** One command in flight. Only touched on the event loop. */
+    private static final class TaskState {
+        final ScsiTask task;
+        final int itt;
+        final long lun;
+        final int expectedLength;
+        final boolean write;
+        final boolean read;
+        /** Data-Out received so far, in offset order, as retained slices of the received PDUs. */
+        CompositeByteBuf received;
+        int receivedLength;
+        /** Unsolicited data (immediate plus unsolicited Data-Out) the initiator will send. */
+        int unsolicitedLimit;
+        boolean unsolicitedDone;
+        int unsolicitedDataSn;
+        /** What the core asked for. */
+        CompletableFuture<ByteBuf> dataRequest;
+        int wanted;
+        /** R2Ts sent and not yet satisfied, oldest first. */
+        final ArrayDeque<R2t> r2ts = new ArrayDeque<>();
+        int nextR2tOffset;
+        int r2tSn;
+        /** Data-In. */
+        int dataSn;
+        int sentLength;
+        Pdu heldDataIn;
+        /** A Data-Out of this task was rejected: the initiator has given up on it, no response goes out. */
+        boolean abandoned;
+        /** Completion waiting for unsolicited data to finish arriving. */
+        boolean completionParked;
+        ByteBuf parkedFinalData;
+        boolean finished;
+
+        TaskState(ScsiTask task, int itt, long lun, int expectedLength, boolean write, boolean read) {
+            this.task = task;
+            this.itt = itt;
+            this.lun = lun;
+            this.expectedLength = expectedLength;
+            this.write = write;
+            this.read = read;
+        }
+    }
+
+    private static final class R2t {
+        final int ttt;
+        final int offset;
+        final int length;
+        int received;
+        int dataSn;
+
+        R2t(int ttt, int offset, int length) {
+            this.ttt = ttt;
+            this.offset = offset;
+            this.length = length;
+        }
+    }
+
+    ScsiCommands(Connection conn, ScsiService core, SessionParameters params, Nexus nexus) {
+        this.conn = conn;
+        this.core = core;
+        this.params = params;
+        this.nexus = nexus;
+    }
+
+    int outstanding() {
+        return tasks.size();
+    }
+
+    /** Is a command with this ITT still in progress? */
+    boolean active(int itt) {
+        TaskState st = tasks.get(itt);
+        return st != null && !st.abandoned;
+    }
+
+    // ---- SCSI Command -----------------------------------------------------------------------------------------
+
+    void command(Pdu pdu) {
+        Bhs bhs = pdu.bhs();
+        int itt = bhs.itt();
+        int flags = bhs.flags();
+        boolean read = (flags & READ) != 0;
+        boolean write = (flags & WRITE) != 0;
+        int expected = bhs.u32(20);
+        ByteBuf immediate = pdu.data();
+        int immediateLength = immediate.readableBytes();
+        if (itt == Bhs.RESERVED_TAG || tasks.containsKey(itt)) {
+            log.warn("SCSI Command with ITT 0x{} already in use; rejected", Integer.toHexString(itt));
+            conn.reject(bhs, Connection.REJECT_TASK_IN_PROGRESS);
+            return;
+        }
+        if (read && write) {
+            log.warn("bidirectional SCSI Command ITT 0x{} not supported; rejected", Integer.toHexString(itt));
+            conn.reject(bhs, Connection.REJECT_NOT_SUPPORTED);
+            return;
+        }
+        if (expected < 0) {
+            log.warn("SCSI Command ITT 0x{} expects {} bytes; rejected", Integer.toHexString(itt),
+                    expected & 0xffffffffL);
+            conn.reject(bhs, Connection.REJECT_INVALID_PDU_FIELD);
+            return;
+        }
+        if (immediateLength > 0 && (!write || !params.immediateData() || immediateLength > expected
+                || immediateLength > params.firstBurstLength())) {
+            log.warn("SCSI Command ITT 0x{} carries {} bytes of immediate data (write {}, ImmediateData {}, "
+                            + "expected {}, FirstBurstLength {}); protocol error, dropping session",
+                    Integer.toHexString(itt), immediateLength, write, params.immediateData(), expected,
+                    params.firstBurstLength());
+            conn.close("unexpected immediate data");
+            return;
+        }
+        boolean unsolicitedFollows = write && !bhs.finalFlag();
+        if (unsolicitedFollows && params.initialR2T()) {
+            log.warn("SCSI Command ITT 0x{} announces unsolicited data but InitialR2T=Yes; dropping session",
+                    Integer.toHexString(itt));
+            conn.close("unsolicited data with InitialR2T=Yes");
+            return;
+        }
+        byte[] cdb = cdb(bhs, pdu.ahs());
+        if (cdb == null) {
+            log.warn("SCSI Command ITT 0x{} has a malformed extended CDB AHS; rejected", Integer.toHexString(itt));
+            conn.reject(bhs, Connection.REJECT_INVALID_PDU_FIELD);
+            return;
+        }
+        DataDirection direction = write ? DataDirection.OUT : read ? DataDirection.IN : DataDirection.NONE;
+        ScsiTask task = new ScsiTask(nexus, bhs.lun(), itt & 0xffffffffL, attribute(flags & 7), cdb,
+                write || read ? expected : 0, direction, this);
+        TaskState st = new TaskState(task, itt, bhs.lun(), write || read ? expected : 0, write, read);
+        task.setFrontendState(st);
+        st.unsolicitedLimit = unsolicitedFollows ? Math.min(params.firstBurstLength(), expected) : immediateLength;
+        st.unsolicitedDone = !unsolicitedFollows;
+        if (immediateLength > 0) {
+            st.received = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+            st.received.addComponent(true, immediate.retainedSlice());
+            st.receivedLength = immediateLength;
+        }
+        st.nextR2tOffset = st.unsolicitedLimit;
+        tasks.put(itt, st);
+        retired.remove(itt);
+        try {
+            core.submit(task);
+        } catch (RuntimeException e) {
+            log.error("core refused {}", task, e);
+            tasks.remove(itt);
+            release(st);
+            conn.close("core error");
+        }
+    }
+
+    private static TaskAttribute attribute(int attr) {
+        return switch (attr) {
+            case 0 -> TaskAttribute.UNTAGGED;
+            case 2 -> TaskAttribute.ORDERED;
+            case 3 -> TaskAttribute.HEAD_OF_QUEUE;
+            case 4 -> TaskAttribute.ACA;
+            default -> TaskAttribute.SIMPLE;
+        };
+    }
+
+    /** The 16 CDB bytes of the BHS, extended by an Extended CDB AHS if present; null if the AHS is malformed. */
+    private static byte[] cdb(Bhs bhs, byte[] ahs) {
+        byte[] base = bhs.range(32, 16);
+        int off = 0;
+        while (off + 4 <= ahs.length) {
+            int len = ((ahs[off] & 0xff) << 8) | (ahs[off + 1] & 0xff);
+            int type = ahs[off + 2] & 0xff;
+            if (type == AHS_EXTENDED_CDB) {
+                int extra = len - 1;
+                if (extra <= 0 || off + 4 + extra > ahs.length) {
+                    return null;
+                }
+                byte[] cdb = new byte[16 + extra];
+                System.arraycopy(base, 0, cdb, 0, 16);
+                System.arraycopy(ahs, off + 4, cdb, 16, extra);
+                return cdb;
+            }
+            off = (off + 3 + len + 1 + 3) & ~3;
+        }
+        return base;
+    }
+
+    // ---- Data-Out ---------------------------------------------------------------------------------------------
+
+    void dataOut(Pdu pdu) {
+        Bhs bhs = pdu.bhs();
+        int itt = bhs.itt();
+        int ttt = bhs.u32(20);
+        ByteBuf data = pdu.data();
+        int length = data.readableBytes();
+        TaskState st = tasks.get(itt);
+        if (st == null) {
+            if (retired.contains(itt)) {
+                log.debug("Data-Out for finished task ITT 0x{} dropped", Integer.toHexString(itt));
+            } else {
+                log.warn("Data-Out for unknown ITT 0x{}; rejected", Integer.toHexString(itt));
+                conn.reject(bhs, Connection.REJECT_INVALID_PDU_FIELD);
+            }
+            return;
+        }
+        if (!st.write) {
+            log.warn("Data-Out for ITT 0x{} which is not a write; rejected", Integer.toHexString(itt));
+            conn.reject(bhs, Connection.REJECT_INVALID_PDU_FIELD);
+            return;
+        }
+        if (st.abandoned) {
+            log.debug("Data-Out for abandoned task ITT 0x{} dropped", Integer.toHexString(itt));
+            return;
+        }
+        boolean last = bhs.finalFlag();
+        if (ttt == Bhs.RESERVED_TAG) {
+            if (st.unsolicitedDone) {
+                abandon(st, bhs, "unsolicited Data-Out not expected");
+                return;
+            }
+            if (!accept(st, bhs, st.unsolicitedDataSn, st.unsolicitedLimit, data)) {
+                return;
+            }
+            st.unsolicitedDataSn++;
+            if (last || st.receivedLength >= st.unsolicitedLimit) {
+                st.unsolicitedDone = true;
+                if (st.completionParked) {
+                    st.completionParked = false;
+                    ByteBuf fin = st.parkedFinalData;
+                    st.parkedFinalData = null;
+                    finish(st, fin);
+                    return;
+                }
+            }
+        } else {
+            R2t r2t = st.r2ts.peekFirst();
+            if (r2t == null || r2t.ttt != ttt) {
+                log.warn("Data-Out for ITT 0x{} with unknown TTT 0x{}; rejected", Integer.toHexString(itt),
+                        Integer.toHexString(ttt));
+                conn.reject(bhs, Connection.REJECT_INVALID_PDU_FIELD);
+                return;
+            }
+            if (!accept(st, bhs, r2t.dataSn, r2t.offset + r2t.length, data)) {
+                return;
+            }
+            r2t.dataSn++;
+            r2t.received += length;
+            if (r2t.received == r2t.length) {
+                st.r2ts.pollFirst();
+            } else if (last) {
+                abandon(st, bhs, "Data-Out sequence ended after " + r2t.received + " of " + r2t.length + " bytes");
+                return;
+            }
+        }
+        progress(st);
+    }
+
+    /** Checks DataSN and offset (in order, within bounds) and keeps the data. */
+    private boolean accept(TaskState st, Bhs bhs, int expectedDataSn, int limit, ByteBuf data) {
+        int dataSn = bhs.u32(36);
+        int offset = bhs.u32(40);
+        int length = data.readableBytes();
+        String problem = null;
+        if (dataSn != expectedDataSn) {
+            problem = "DataSN " + dataSn + ", expected " + expectedDataSn;
+        } else if (offset != st.receivedLength) {
+            problem = "BufferOffset " + offset + ", expected " + st.receivedLength;
+        } else if ((long) offset + length > limit) {
+            problem = "data up to " + ((long) offset + length) + " exceeds the sequence end " + limit;
+        }
+        if (problem != null) {
+            abandon(st, bhs, problem);
+            return false;
+        }
+        if (length > 0) {
+            if (st.received == null) {
+                st.received = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+            }
+            st.received.addComponent(true, data.retainedSlice());
+            st.receivedLength += length;
+        }
+        return true;
+    }
+
+    /**
+     * A Data-Out breaks the sequence rules. Without error recovery the command cannot complete: the PDU is rejected
+     * (the initiator fails the command), the core is told to abort the task, and nothing more is sent for it.
+     */
+    private void abandon(TaskState st, Bhs bhs, String problem) {
+        log.warn("Data-Out for ITT 0x{}: {}; rejected, task abandoned", Integer.toHexString(st.itt), problem);
+        conn.reject(bhs, Connection.REJECT_PROTOCOL_ERROR);
+        st.abandoned = true;
+        if (st.dataRequest != null) {
+            st.dataRequest.completeExceptionally(new IllegalStateException(st.task + " abandoned after a bad Data-Out"));
+            st.dataRequest = null;
+        }
+        core.taskManagement(new TmfRequest(TmfFunction.ABORT_TASK, nexus, st.lun, st.itt & 0xffffffffL))
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        log.error("core failed to abort abandoned {}", st.task, e);
+                    }
+                });
+    }
+
+    /** Hands the core its data once enough has arrived, or asks for more with R2Ts. */
+    private void progress(TaskState st) {
+        if (st.dataRequest == null || st.finished || st.abandoned) {
+            return;
+        }
+        if (st.receivedLength >= st.wanted) {
+            CompletableFuture<ByteBuf> request = st.dataRequest;
+            st.dataRequest = null;
+            ByteBuf out = st.wanted == 0 ? Unpooled.EMPTY_BUFFER : st.received.retainedSlice(0, st.wanted);
+            if (!request.complete(out)) {
+                out.release();
+            }
+            return;
+        }
+        if (!st.unsolicitedDone) {
+            return;
+        }
+        while (st.r2ts.size() < params.maxOutstandingR2T() && st.nextR2tOffset < st.wanted) {
+            int length = Math.min(params.maxBurstLength(), st.wanted - st.nextR2tOffset);
+            R2t r2t = new R2t(nextTtt(), st.nextR2tOffset, length);
+            st.nextR2tOffset += length;
+            st.r2ts.addLast(r2t);
+            Bhs bhs = Bhs.create(Opcode.R2T).flags(Bhs.FINAL).lun(st.lun).itt(st.itt);
+            bhs.u32(20, r2t.ttt).u32(36, st.r2tSn++).u32(40, r2t.offset).u32(44, r2t.length);
+            conn.send(Pdu.of(bhs), Connection.StatSn.CURRENT);
+        }
+    }
+
+    private int nextTtt() {
+        int t = nextTtt++;
+        if (nextTtt == Bhs.RESERVED_TAG) {
+            nextTtt = 1;
+        }
+        return t;
+    }
+
+    // ---- TaskTransport ----------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<ByteBuf> receiveData(ScsiTask task, int length) {
+        CompletableFuture<ByteBuf> future = new CompletableFuture<>();
+        if (!hop(() -> {
+            TaskState st = live(task);
+            if (st == null) {
+                future.completeExceptionally(new IllegalStateException(task + " is no longer active"));
+                return;
+            }
+            if (st.abandoned) {
+                future.completeExceptionally(new IllegalStateException(task + " abandoned after a bad Data-Out"));
+                return;
+            }
+            if (st.dataRequest != null) {
+                future.completeExceptionally(new IllegalStateException(task + " already waits for data"));
+                return;
+            }
+            st.wanted = st.write ? Math.max(0, Math.min(length, st.expectedLength)) : 0;
+            st.dataRequest = future;
+            progress(st);
+        })) {
+            future.completeExceptionally(new IllegalStateException("connection gone"));
+        }
+        return future;
+    }
+
+    @Override
+    public void sendData(ScsiTask task, ByteBuf data) {
+        if (!hop(() -> {
+            TaskState st = live(task);
+            if (st == null) {
+                data.release();
+                return;
+            }
+            queueDataIn(st, data);
+        })) {
+            data.release();
+        }
+    }
+
+    @Override
+    public void complete(ScsiTask task, ByteBuf finalData) {
+        if (!hop(() -> {
+            TaskState st = live(task);
+            if (st == null) {
+                if (finalData != null) {
+                    finalData.release();
+                }
+                return;
+            }
+            if (st.abandoned) {
+                if (finalData != null) {
+                    finalData.release();
+                }
+                retire(st);
+                return;
+            }
+            if (!st.unsolicitedDone) {
+                // The initiator is still sending unsolicited data; answer once it has all arrived.
+                st.completionParked = true;
+                st.parkedFinalData = finalData;
+                return;
+            }
+            finish(st, finalData);
+        })) {
+            if (finalData != null) {
+                finalData.release();
+            }
+        }
+    }
+
+    @Override
+    public void aborted(ScsiTask task) {
+        hop(() -> {
+            TaskState st = live(task);
+            if (st == null) {
+                return;
+            }
+            log.debug("{} aborted", task);
+            retire(st);
+        });
+    }
+
+    /** Runs on the event loop; false if the loop no longer accepts work. */
+    private boolean hop(Runnable r) {
+        try {
+            conn.onLoop(r);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private TaskState live(ScsiTask task) {
+        if (!(task.frontendState() instanceof TaskState st) || st.finished || !conn.open()) {
+            return null;
+        }
+        return st;
+    }
+
+    // ---- Data-In and status -----------------------------------------------------------------------------------
+
+    /** Splits data into Data-In PDUs within the initiator's limit; the last one is held back for the status. */
+    private void queueDataIn(TaskState st, ByteBuf data) {
+        try {
+            int room = st.expectedLength - st.sentLength - (st.heldDataIn == null ? 0 : st.heldDataIn.data()
+                    .readableBytes());
+            int usable = Math.min(data.readableBytes(), Math.max(room, 0));
+            if (!st.read || usable == 0) {
+                return;
+            }
+            int max = params.maxSendDataSegmentLength();
+            int pos = data.readerIndex();
+            int end = pos + usable;
+            while (pos < end) {
+                int len = Math.min(max, end - pos);
+                flushHeldDataIn(st, false);
+                Bhs bhs = Bhs.create(Opcode.DATA_IN).lun(st.lun).itt(st.itt).u32(20, Bhs.RESERVED_TAG);
+                st.heldDataIn = Pdu.of(bhs, data.retainedSlice(pos, len));
+                pos += len;
+            }
+        } finally {
+            data.release();
+        }
+    }
+
+    /** Sends the held Data-In PDU, with status if {@code withStatus}. */
+    private void flushHeldDataIn(TaskState st, boolean withStatus) {
+        Pdu pdu = st.heldDataIn;
+        if (pdu == null) {
+            return;
+        }
+        st.heldDataIn = null;
+        int len = pdu.data().readableBytes();
+        Bhs bhs = pdu.bhs();
+        int flags = 0;
+        int offset = st.sentLength;
+        st.sentLength += len;
+        if (withStatus) {
+            flags |= Bhs.FINAL | STATUS | residualFlags(st);
+            bhs.u8(3, st.task.status().code());
+            bhs.u32(44, residual(st));
+        } else if (st.sentLength % params.maxBurstLength() == 0) {
+            flags |= Bhs.FINAL;
+        }
+        bhs.flags(flags);
+        bhs.u32(36, st.dataSn++).u32(40, offset);
+        conn.send(pdu, withStatus ? Connection.StatSn.ADVANCE : Connection.StatSn.NONE);
+    }
+
+    private void finish(TaskState st, ByteBuf finalData) {
+        if (finalData != null) {
+            queueDataIn(st, finalData);
+        }
+        ScsiStatus status = st.task.status();
+        byte[] sense = st.task.sense();
+        boolean statusInData = st.heldDataIn != null && status == ScsiStatus.GOOD
+                && (sense == null || sense.length == 0);
+        if (statusInData) {
+            flushHeldDataIn(st, true);
+        } else {
+            if (st.heldDataIn != null) {
+                flushHeldDataIn(st, false);
+            }
+            Bhs bhs = Bhs.create(Opcode.SCSI_RESPONSE).flags(Bhs.FINAL | residualFlags(st)).itt(st.itt);
+            bhs.u8(2, 0).u8(3, status.code());
+            bhs.u32(36, st.read ? st.dataSn : st.r2tSn);
+            bhs.u32(44, residual(st));
+            ByteBuf data = Unpooled.EMPTY_BUFFER;
+            if (sense != null && sense.length > 0) {
+                data = Unpooled.buffer(2 + sense.length);
+                data.writeShort(sense.length);
+                data.writeBytes(sense);
+            }
+            conn.send(Pdu.of(bhs, data), Connection.StatSn.ADVANCE);
+        }
+        retire(st);
+    }
+
+    /** Bytes the command meant to move: its own length if the core knows it, else what actually moved. */
+    private static long commandLength(TaskState st) {
+        long n = st.task.commandDataLength();
+        if (n >= 0) {
+            return n;
+        }
+        return st.read ? st.sentLength : st.write ? st.wanted : 0;
+    }
+
+    private static int residualFlags(TaskState st) {
+        long n = commandLength(st);
+        if (n > st.expectedLength) {
+            return OVERFLOW;
+        }
+        return n < st.expectedLength ? UNDERFLOW : 0;
+    }
+
+    private static int residual(TaskState st) {
+        return (int) Math.min(Math.abs(commandLength(st) - st.expectedLength), 0xffffffffL);
+    }
+
+    // ---- cleanup ----------------------------------------------------------------------------------------------
+
+    private void retire(TaskState st) {
+        tasks.remove(st.itt);
+        retired.add(st.itt);
+        if (retired.size() > RETIRED_MEMORY) {
+            Integer oldest = retired.iterator().next();
+            retired.remove(oldest);
+        }
+        release(st);
+    }
+
+    private static void release(TaskState st) {
+        st.finished = true;
+        if (st.received != null) {
+            st.received.release();
+            st.received = null;
+        }
+        if (st.heldDataIn != null) {
+            st.heldDataIn.release();
+            st.heldDataIn = null;
+        }
+        if (st.parkedFinalData != null) {
+            st.parkedFinalData.release();
+            st.parkedFinalData = null;
+        }
+        if (st.dataRequest != null) {
+            st.dataRequest.completeExceptionally(new IllegalStateException(st.task + " ended"));
+            st.dataRequest = null;
+        }
+        st.r2ts.clear();
+    }
+
+    /** The connection is gone: every task's buffers are released and pending data requests fail. */
+    void connectionLost() {
+        List<TaskState> all = new ArrayList<>(tasks.values());
+        tasks.clear();
+        for (TaskState st : all) {
+            release(st);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.jctl.it.cu;
+
+import io.jctl.it.support.ToolResult;
+import io.jctl.it.support.Tools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs libiscsi's iscsi-test-cu one test per process (so a hang, crash or leftover state stays with its test),
+ * each under its own timeout and all within an overall budget, with -d (destructive tests allowed): point it
+ * only at scratch LUNs. Every run's output is kept in LOGDIR/TEST.log.
+ */
+public final class CuRunner {
+
+    public static final String FAMILY = "ALL";
+
+    /** The families issue 2 requires to have no failure. */
+    public static final Set<String> FOUNDATION_SUITES = Set.of("Inquiry", "TestUnitReady", "ReadCapacity10",
+            "ReadCapacity16", "Read6", "Read10", "Read12", "Read16", "Write10", "Write12", "Write16", "Verify10",
+            "Verify12", "Verify16", "WriteVerify10", "WriteVerify12", "WriteVerify16", "ModeSense6",
+            "ReportSupportedOpcodes", "iSCSIcmdsn", "iSCSIdatasn", "iSCSIResiduals", "iSCSITMF");
+
+    private final Path logDir;
+    private final String initiator;
+    private final Duration perTest;
+    private final Duration budget;
+    private final ToolDefects defects;
+
+    public CuRunner(Path logDir, String initiator, Duration perTest, Duration budget, ToolDefects defects) {
+        this.logDir = logDir;
+        this.initiator = initiator;
+        this.perTest = perTest;
+        this.budget = budget;
+        this.defects = defects;
+    }
+
+    /** Every FAMILY.Suite.Test the installed tool knows, in its order. */
+    public static List<String> listAll() {
+        ToolResult list = Tools.run(Duration.ofSeconds(30), "iscsi-test-cu", "--list");
+        if (!list.ok()) throw new IllegalStateException("iscsi-test-cu --list failed: " + list.describe());
+        return list.stdout().lines().map(String::strip).filter(l -> l.split("\\.").length == 3).toList();
+    }
+
+    /** The tests of the given suites (ALL.Suite.*), in the tool's order. */
+    public static List<String> select(List<String> all, Collection<String> suites) {
+        return all.stream().filter(t -> t.startsWith(FAMILY + ".") && suites.contains(t.split("\\.")[1])).toList();
+    }
+
+    /** Runs the tests against URL and returns their results in the given order. */
+    public Map<String, CuResult> run(List<String> tests, String url) {
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Instant end = Instant.now().plus(budget);
+        Map<String, CuResult> results = new LinkedHashMap<>();
+        for (String test : tests) {
+            CuResult result;
+            if (Instant.now().isAfter(end)) {
+                result = new CuResult(test, CuOutcome.TIMEOUT,
+                        "not started: the run's budget of " + budget.toSeconds() + " s was used up");
+            } else {
+                result = runOne(test, url);
+            }
+            result = defects.annotate(result);
+            results.put(test, result);
+            System.out.printf("cu %-7s %s%s%n", result.outcome(), test,
+                    result.reason().isEmpty() ? "" : "  (" + result.reason() + ")");
+        }
+        return results;
+    }
+
+    private CuResult runOne(String test, String url) {
+        String spec = defects.runWithSuite(test) ? test.substring(0, test.lastIndexOf('.')) : test;
+        List<String> command = new ArrayList<>();
+        // line-buffered output, so a crash of the tool loses nothing of what the test said
+        if (Tools.which("stdbuf").isPresent()) command.addAll(List.of("stdbuf", "-oL", "-eL"));
+        command.addAll(List.of("iscsi-test-cu", "-d", "-i", initiator, "-t", spec, url));
+        ToolResult run = Tools.run(perTest, command);
+        try {
+            Files.writeString(logDir.resolve(test + ".log"),
+                    "# " + String.join(" ", command) + "\n" + run.output()
+                            + (run.timedOut() ? "\n# killed after " + perTest.toSeconds() + " s\n"
+                                    : "\n# exit " + run.exitCode() + "\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return CuLogParser.parse(FAMILY, List.of(test), run.output(), run.exitCode(),
+                run.timedOut() ? CuLogParser.RunEnd.TIMED_OUT : CuLogParser.RunEnd.EXITED).get(test);
+    }
+
+    /** "cu: pass=N fail=N skip=N timeout=N" (timeout counts TIMEOUT and CRASH) plus the total. */
+    public static String totals(Collection<CuResult> results) {
+        Map<CuOutcome, Integer> n = new EnumMap<>(CuOutcome.class);
+        for (CuOutcome o : CuOutcome.values()) n.put(o, 0);
+        results.forEach(r -> n.merge(r.outcome(), 1, Integer::sum));
+        return String.format("cu: pass=%d fail=%d skip=%d timeout=%d total=%d%s", n.get(CuOutcome.PASS),
+                n.get(CuOutcome.FAIL), n.get(CuOutcome.SKIP), n.get(CuOutcome.TIMEOUT) + n.get(CuOutcome.CRASH),
+                results.size(), n.get(CuOutcome.CRASH) > 0 ? " (crash=" + n.get(CuOutcome.CRASH) + ")" : "");
+    }
+
+    /** Writes test, outcome, reason rows to FILE. */
+    public static void writeTsv(Path file, Collection<CuResult> results) {
+        StringBuilder sb = new StringBuilder("test\toutcome\treason\n");
+        for (CuResult r : results) {
+            sb.append(r.test()).append('\t').append(r.outcome()).append('\t')
+                    .append(r.reason().replace('\t', ' ').replace('\n', ' ')).append('\n');
+        }
+        try {
+            Files.writeString(file, sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}

@@ -1,15 +1,13 @@
 package io.jctl.core.cdb;
 
 import io.jctl.core.sbc.SbcCommands;
+import io.jctl.core.spc.EngineCommands;
 import io.jctl.core.spc.SpcCommands;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * The target's opcode table: every command set's rows together. The engine's own SPC rows (REQUEST SENSE,
- * REPORT LUNS: {@code io.jctl.core.spc.EngineCommands}) are added to {@link #rows()} when they land.
- */
+/** The target's opcode table: every command set's rows together. */
 public final class StandardOpcodes {
     private StandardOpcodes() {
     }
@@ -18,9 +16,10 @@ public final class StandardOpcodes {
         return new OpcodeTable(rows());
     }
 
-    /** Every row: SPC (INQUIRY, MODE, reports ...) and SBC (block commands). */
+    /** Every row: the engine's (REQUEST SENSE, REPORT LUNS), SPC (INQUIRY, MODE, reports ...) and SBC. */
     public static List<OpcodeEntry> rows() {
-        List<OpcodeEntry> rows = new ArrayList<>(SpcCommands.entries());
+        List<OpcodeEntry> rows = new ArrayList<>(EngineCommands.entries());
+        rows.addAll(SpcCommands.entries());
         rows.addAll(SbcCommands.entries());
         return rows;
     }

@@ -45,4 +45,13 @@ public final class FakeTarget implements TargetView {
     public synchronized void raiseUnitAttention(Lun lun, UnitAttention ua, Nexus except) {
         raised.add(new RaisedUa(lun, ua, except));
     }
+
+    @Override
+    public java.util.Optional<UnitAttention> takeUnitAttention(Lun lun, Nexus nexus) {
+        return java.util.Optional.empty();
+    }
+
+    @Override
+    public void clearReportedLunsChanged(Nexus nexus) {
+    }
 }

@@ -160,7 +160,8 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
                 log.error("backend {} failed to open LUN {}", backend.name(), id, e);
                 throw new LunConfigException("backend " + backend.name() + " failed: " + e, e);
             }
-            Lun lun = new Lun(id, cfg.type(), backend.name(), storage, identity, options, new ModePages());
+            Lun lun = new Lun(id, cfg.type(), backend.name(), storage, identity, options,
+                    ModePages.forLun(cfg.type(), options, storage.blockSize(), storage.blockCount()));
             LunContext ctx = new LunContext(lun);
             for (LunContext other : live) {
                 other.unitAttentions().raiseAll(UnitAttention.REPORTED_LUNS_CHANGED, null);

@@ -1,6 +1,8 @@
 package io.jctl.core.cdb;
 
+import io.jctl.core.sbc.SbcCommands;
 import io.jctl.core.spc.EngineCommands;
+import io.jctl.core.spc.SpcCommands;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,14 @@ public final class StandardOpcodes {
     }
 
     public static OpcodeTable table() {
+        return new OpcodeTable(rows());
+    }
+
+    /** Every row: the engine's (REQUEST SENSE, REPORT LUNS), SPC (INQUIRY, MODE, reports ...) and SBC. */
+    public static List<OpcodeEntry> rows() {
         List<OpcodeEntry> rows = new ArrayList<>(EngineCommands.entries());
-        return new OpcodeTable(rows);
+        rows.addAll(SpcCommands.entries());
+        rows.addAll(SbcCommands.entries());
+        return rows;
     }
 }

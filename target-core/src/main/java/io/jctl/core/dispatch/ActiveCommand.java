@@ -7,6 +7,7 @@ import io.jctl.core.lun.Lun;
 import io.jctl.core.port.Port;
 import io.jctl.core.scsi.ScsiException;
 import io.jctl.core.scsi.ScsiStatus;
+import io.jctl.core.scsi.SenseKey;
 import io.jctl.core.serial.OoaEntry;
 import io.jctl.core.task.DataDirection;
 import io.jctl.core.task.ScsiTask;
@@ -136,14 +137,23 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
             return CompletableFuture.failedFuture(ScsiException.status(ScsiStatus.TASK_ABORTED));
         }
         long t0 = System.nanoTime();
-        return task.transport().receiveData(task, length).whenComplete((buf, err) -> {
+        return task.transport().receiveData(task, length).handle((buf, err) -> {
             pendingReceives.decrementAndGet();
-            if (err == null && buf != null) {
-                dmaNanos += System.nanoTime() - t0;
-                bytesMoved += buf.readableBytes();
-                transfers++;
+            if (err != null) {
+                throw new DataOutFailed(err);
             }
+            dmaNanos += System.nanoTime() - t0;
+            bytesMoved += buf.readableBytes();
+            transfers++;
+            return buf;
         });
+    }
+
+    /** The frontend could not deliver Data-Out (connection gone, bad Data-Out sequence): not a target bug. */
+    static final class DataOutFailed extends RuntimeException {
+        DataOutFailed(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     @Override
@@ -206,6 +216,10 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
         if (t instanceof ScsiException se) {
             log.debug("{}: {}", task, se.getMessage());
             return se;
+        }
+        if (t instanceof DataOutFailed d) {
+            log.info("{} on {}: Data-Out failed: {}", task, lun(), d.getMessage());
+            return ScsiException.checkCondition(SenseKey.ABORTED_COMMAND, 0x4b, 0x00);
         }
         if (t instanceof BackendIoException be) {
             log.warn("{} on {}: backend {} error: {}", task, lun(), be.kind(), be.getMessage());

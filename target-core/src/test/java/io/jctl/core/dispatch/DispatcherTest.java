@@ -256,6 +256,14 @@ class DispatcherTest {
     }
 
     @Test
+    void failedDataOutIsADataPhaseError() throws Exception {
+        ScsiTask t = h.submit(a, 0, cdb(DATA_OUT, 0, 0, 0, 16, 0));
+        h.transport.receives.get(t).completeExceptionally(new java.io.IOException("connection reset"));
+        assertCheck(h.transport.await(t), "b/4b/00");
+        assertEquals(0, h.core.lunStats(0).get(IoType.WRITE).operations());
+    }
+
+    @Test
     void statisticsCountSuccessfulCommandsByDirection() throws Exception {
         long noIoBefore = h.core.lunStats(0).get(IoType.NO_IO).operations();
         h.run(a, 0, cdb(TUR));

@@ -11,16 +11,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The file behind a block LUN: a regular file or a block device, and how to learn (or set) its size.
  *
  * @param path   the resolved real path (symbolic links followed)
  * @param device true for a block device, false for a regular file
+ * @param rdev   the device number of a block device (0 for a regular file)
  */
-record BackingStore(Path path, boolean device) {
+record BackingStore(Path path, boolean device, long rdev) {
     private static final Logger log = LoggerFactory.getLogger(BackingStore.class);
-    static final Path SYS_CLASS_BLOCK = Path.of("/sys/class/block");
+    static final Path SYS_DEV_BLOCK = Path.of("/sys/dev/block");
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFBLK = 0060000;
@@ -34,18 +36,18 @@ record BackingStore(Path path, boolean device) {
         }
         Path given = Path.of(file).toAbsolutePath();
         Path real;
-        int mode;
+        Map<String, Object> attributes;
         try {
             real = given.toRealPath();
-            mode = (Integer) Files.getAttribute(real, "unix:mode");
+            attributes = Files.readAttributes(real, "unix:mode,rdev");
         } catch (NoSuchFileException e) {
             throw new BackendConfigException("block: " + given + " does not exist");
         } catch (IOException e) {
             throw new BackendConfigException("block: cannot inspect " + given + ": " + e.getMessage(), e);
         }
-        return switch (mode & S_IFMT) {
-            case S_IFREG -> new BackingStore(real, false);
-            case S_IFBLK -> new BackingStore(real, true);
+        return switch ((Integer) attributes.get("mode") & S_IFMT) {
+            case S_IFREG -> new BackingStore(real, false, 0);
+            case S_IFBLK -> new BackingStore(real, true, (Long) attributes.get("rdev"));
             case S_IFDIR -> throw new BackendConfigException("block: " + given + " is a directory");
             case S_IFCHR -> throw new BackendConfigException("block: " + given
                     + " is a character device; only regular files and block devices can back a LUN");
@@ -57,22 +59,26 @@ record BackingStore(Path path, boolean device) {
     /** The size of the file or device now. */
     long currentSize(FileChannel channel) throws BackendConfigException {
         try {
-            return device ? deviceSize(SYS_CLASS_BLOCK, path.getFileName().toString()) : channel.size();
+            return device ? deviceSize(SYS_DEV_BLOCK, rdev) : channel.size();
         } catch (IOException e) {
             throw new BackendConfigException("block: cannot read the size of " + path + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * A block device's size: the kernel reports it in 512-byte sectors in {@code <sysClassBlock>/<name>/size},
-     * whatever the device's logical block size.
+     * A block device's size: the kernel reports it in 512-byte sectors in {@code <sysDevBlock>/<major>:<minor>/size},
+     * whatever the device's logical block size. The device number decodes as glibc's {@code major()} and
+     * {@code minor()} do.
      */
-    static long deviceSize(Path sysClassBlock, String name) throws IOException {
-        String sectors = Files.readString(sysClassBlock.resolve(name).resolve("size")).strip();
+    static long deviceSize(Path sysDevBlock, long rdev) throws IOException {
+        long major = ((rdev >>> 8) & 0xfffL) | ((rdev >>> 32) & 0xfffff000L);
+        long minor = (rdev & 0xffL) | ((rdev >>> 12) & 0xffffff00L);
+        Path sizeFile = sysDevBlock.resolve(major + ":" + minor).resolve("size");
+        String sectors = Files.readString(sizeFile).strip();
         try {
             return Math.multiplyExact(Long.parseLong(sectors), 512L);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IOException("unexpected size '" + sectors + "' in " + sysClassBlock.resolve(name), e);
+            throw new IOException("unexpected size '" + sectors + "' in " + sizeFile, e);
         }
     }
 

@@ -144,10 +144,19 @@ final class RamdiskLun implements BackendLun {
             long pageIndex = pos >>> pageShift;
             PageTable.Node leaf = table.leaf(pageIndex, false);
             int slot = PageTable.slot(pageIndex);
+            if (leaf == null) {
+                // no page of this leaf was ever written: one run of zeros up to the leaf's end
+                long toLeafEnd = ((long) (PageTable.FANOUT - slot) << pageShift) - (pos & pageMask);
+                int n = (int) Math.min(length, toLeafEnd);
+                out.writeZero(n);
+                pos += n;
+                length -= n;
+                continue;
+            }
             do {
                 int offset = (int) (pos & pageMask);
                 int n = Math.min(length, pageSize - offset);
-                byte[] page = leaf == null ? null : leaf.page(slot);
+                byte[] page = leaf.page(slot);
                 if (page == null) {
                     out.writeZero(n);
                 } else {

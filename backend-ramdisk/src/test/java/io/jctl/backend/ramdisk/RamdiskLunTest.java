@@ -160,6 +160,22 @@ class RamdiskLunTest {
         }
     }
 
+    @ParameterizedTest(name = "page {0}")
+    @CsvSource({"512", "4096"})
+    void readsStartingInsideAnUnwrittenLeafReachIntoWrittenOnes(int pageSize) throws Exception {
+        try (BackendLun lun = open(16 << 20, 512, Map.of("capacity", "16m", "pblocksize", Integer.toString(pageSize)))) {
+            long blocksPerLeaf = (long) PageTable.FANOUT * pageSize / 512;
+            long lba = blocksPerLeaf + 7;                         // in the second leaf
+            byte[] data = random(new Random(pageSize), 3 * 512);
+            write(lun, lba, data).join();
+            int blocks = (int) (lba - 3 + 20);
+            byte[] got = read(lun, 3, blocks);                    // starts mid-page in the empty first leaf
+            byte[] expected = new byte[blocks * 512];
+            System.arraycopy(data, 0, expected, (int) (lba - 3) * 512, data.length);
+            assertArrayEquals(expected, got);
+        }
+    }
+
     @Test
     void blackHoleDiscardsWritesAndAllocatesNothing() throws Exception {
         try (BackendLun lun = open(1L << 40, 512, Map.of())) {

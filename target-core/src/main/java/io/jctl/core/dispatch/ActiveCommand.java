@@ -20,8 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A command the dispatcher accepted: what handlers receive as {@link Command}, and the task's entry in its
@@ -37,10 +36,18 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
     private final OpcodeEntry entry;
     private final long startNanos;
 
-    private final AtomicBoolean ended = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<ActiveCommand> ENDED =
+            AtomicIntegerFieldUpdater.newUpdater(ActiveCommand.class, "ended");
+    private static final AtomicIntegerFieldUpdater<ActiveCommand> RELEASED =
+            AtomicIntegerFieldUpdater.newUpdater(ActiveCommand.class, "transportReleased");
+    private static final AtomicIntegerFieldUpdater<ActiveCommand> RECEIVES =
+            AtomicIntegerFieldUpdater.newUpdater(ActiveCommand.class, "pendingReceives");
+
+    // Field updaters instead of atomic objects: one allocation per command.
+    private volatile int ended;
     /** Set once the transport was told {@code aborted}: it must hear nothing more about this task. */
-    private final AtomicBoolean transportReleased = new AtomicBoolean();
-    private final AtomicInteger pendingReceives = new AtomicInteger();
+    private volatile int transportReleased;
+    private volatile int pendingReceives;
     // Statistics of this command; approximate if a handler moves data from several threads at once.
     private volatile long bytesMoved;
     private volatile int transfers;
@@ -111,7 +118,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
     /** Runs the handler (called by the {@link TaskExecutor}). A task aborted before it started just ends. */
     @Override
     public void run() {
-        if (ended.get()) {
+        if (ended != 0) {
             return;
         }
         if (aborted()) {
@@ -121,7 +128,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
         try {
             entry.handler().execute(this);
         } catch (Throwable t) {
-            if (ended.get()) {
+            if (ended != 0) {
                 log.error("{}: handler threw after ending the command", task, t);
             } else {
                 fail(t);
@@ -131,14 +138,14 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
 
     @Override
     public CompletableFuture<ByteBuf> receiveData(int length) {
-        pendingReceives.incrementAndGet();
+        RECEIVES.incrementAndGet(this);
         if (aborted()) {
-            pendingReceives.decrementAndGet();
+            RECEIVES.decrementAndGet(this);
             return CompletableFuture.failedFuture(ScsiException.status(ScsiStatus.TASK_ABORTED));
         }
         long t0 = System.nanoTime();
         return task.transport().receiveData(task, length).handle((buf, err) -> {
-            pendingReceives.decrementAndGet();
+            RECEIVES.decrementAndGet(this);
             if (err != null) {
                 throw new DataOutFailed(err);
             }
@@ -158,7 +165,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
 
     @Override
     public void sendData(ByteBuf data) {
-        if (ended.get() || aborted()) {
+        if (ended != 0 || aborted()) {
             ReferenceCountUtil.release(data);
             return;
         }
@@ -174,7 +181,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
 
     @Override
     public void complete(ByteBuf finalData) {
-        if (!ended.compareAndSet(false, true)) {
+        if (!ENDED.compareAndSet(this, 0, 1)) {
             log.error("{}: completed after it had already ended; ignored", task,
                     new IllegalStateException("second completion"));
             ReferenceCountUtil.release(finalData);
@@ -195,7 +202,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
 
     @Override
     public void fail(Throwable error) {
-        if (!ended.compareAndSet(false, true)) {
+        if (!ENDED.compareAndSet(this, 0, 1)) {
             log.error("{}: failed after it had already ended; ignored", task, error);
             return;
         }
@@ -234,15 +241,15 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
      * transport now (it fails the pending receive); the task then ends when the handler gives up.
      */
     void abortRunning() {
-        if (pendingReceives.get() > 0 && transportReleased.compareAndSet(false, true)) {
+        if (pendingReceives > 0 && RELEASED.compareAndSet(this, 0, 1)) {
             task.transport().aborted(task);
         }
     }
 
     /** Ends a task that was aborted before its handler ran or while it ran (it has left the task set). */
     void endAborted() {
-        ended.set(true);
-        if (!transportReleased.compareAndSet(false, true)) {
+        ended = 1;
+        if (!RELEASED.compareAndSet(this, 0, 1)) {
             return;
         }
         if (abortMode() == AbortMode.TASK_ABORTED_STATUS) {

@@ -89,7 +89,11 @@ public final class TaskSet {
         if (e.state == OoaEntry.State.GONE || e.state == OoaEntry.State.NEW) {
             return List.of();
         }
-        List<OoaEntry> runnable = new ArrayList<>(0);
+        if (e.waiters == null || e.waiters.isEmpty()) {
+            unlink(e, null);
+            return List.of();
+        }
+        List<OoaEntry> runnable = new ArrayList<>(e.waiters.size());
         unlink(e, runnable);
         return runnable;
     }

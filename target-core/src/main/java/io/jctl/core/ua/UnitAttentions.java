@@ -31,7 +31,8 @@ public final class UnitAttentions {
 
     /** The highest-priority pending UA of the nexus without clearing it (QUERY ASYNCHRONOUS EVENT), or null. */
     public UnitAttention peek(Nexus nexus) {
-        return highest(slot(nexus).get());
+        AtomicInteger s = slots.get(nexus);
+        return s == null ? UnitAttention.POWER_ON : highest(s.get());
     }
 
     /**
@@ -53,10 +54,16 @@ public final class UnitAttentions {
         }
     }
 
-    /** Raises {@code ua} for one nexus. */
+    /**
+     * Raises {@code ua} for one nexus. A nexus not seen yet keeps no slot: its pending POWER ON outranks and
+     * wipes {@code ua} anyway, so lost sessions do not leave slots on LUNs they never used.
+     */
     public void raise(Nexus nexus, UnitAttention ua) {
-        int b = bit(ua);
-        slot(nexus).getAndUpdate(v -> v | b);
+        AtomicInteger s = slots.get(nexus);
+        if (s != null) {
+            int b = bit(ua);
+            s.getAndUpdate(v -> v | b);
+        }
     }
 
     /**
@@ -88,6 +95,7 @@ public final class UnitAttentions {
 
     /** True when {@code ua} is pending for the nexus. */
     public boolean pending(Nexus nexus, UnitAttention ua) {
-        return (slot(nexus).get() & bit(ua)) != 0;
+        AtomicInteger s = slots.get(nexus);
+        return ((s == null ? POWER_ON : s.get()) & bit(ua)) != 0;
     }
 }

@@ -18,7 +18,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -40,12 +42,17 @@ public final class TestCommands {
 
     /** Commands held by their handler, by task tag. */
     public final Map<Long, Command> held = new ConcurrentHashMap<>();
+    /** The same commands in the order their handlers ran. */
+    public final BlockingQueue<Command> heldInOrder = new LinkedBlockingQueue<>();
 
     private static final Set<LunType> ALL = EnumSet.allOf(LunType.class);
     private static final Set<LunType> DISK = EnumSet.of(LunType.DIRECT);
 
     public OpcodeTable table() {
-        CommandHandler hold = cmd -> held.put(cmd.task().tag(), cmd);
+        CommandHandler hold = cmd -> {
+            held.put(cmd.task().tag(), cmd);
+            heldInOrder.add(cmd);
+        };
         CommandHandler now = Command::complete;
         CommandHandler inquiry = cmd -> cmd.complete(cmd.alloc().buffer(4).writeInt(0x1f000000));
         CommandHandler fail = cmd -> {

@@ -78,7 +78,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private ScheduledFuture<?> loginTimer;
     private ScheduledFuture<?> idleTimer;
     private ScheduledFuture<?> logoutTimer;
-    private long lastReceive;
+    /** Something arrived since the last idle check. */
+    private boolean receivedSinceCheck;
     private boolean pingOutstanding;
     private int pingTag;
     private PendingText pendingText;
@@ -174,8 +175,11 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             if (phase == Phase.CLOSED) {
                 return;
             }
-            lastReceive = System.nanoTime();
-            pingOutstanding = false;
+            receivedSinceCheck = true;
+            if (pingOutstanding) {
+                pingOutstanding = false;
+                scheduleIdleCheck(settings.nopInterval().toNanos());
+            }
             if (msg instanceof FramingError error) {
                 framingError(error);
             } else if (msg instanceof Pdu pdu) {
@@ -274,6 +278,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
                         params.discovery() ? "discovery" : "normal", sessionId, remoteAddress(),
                         params.target() == null ? group.name() : params.target().name(), params.tsih(),
                         params.headerDigest(), params.dataDigest());
+                receivedSinceCheck = false;
                 scheduleIdleCheck(settings.nopInterval().toNanos());
             }
         }));
@@ -569,24 +574,26 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
 
     private void scheduleIdleCheck(long delayNanos) {
         cancel(idleTimer);
-        idleTimer = channel.eventLoop().schedule(this::idleCheck, Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
+        idleTimer = channel.eventLoop().schedule(this::idleCheck, delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Runs every NOP interval: silence for a whole interval sends a NOP-In ping (RFC 7143 §11.19), and a ping still
+     * unanswered (nothing at all received) after the NOP timeout drops the session, as CTL's ping timeout does.
+     */
     private void idleCheck() {
         try (MDC.MDCCloseable a = mdc()) {
             if (phase != Phase.FULL_FEATURE) {
                 return;
             }
-            long now = System.nanoTime();
             if (pingOutstanding) {
                 log.warn("no answer to NOP-In ping within {}; dropping session", settings.nopTimeout());
                 close("ping timeout");
                 return;
             }
-            long idle = now - lastReceive;
-            long interval = settings.nopInterval().toNanos();
-            if (idle < interval) {
-                scheduleIdleCheck(interval - idle);
+            if (receivedSinceCheck) {
+                receivedSinceCheck = false;
+                scheduleIdleCheck(settings.nopInterval().toNanos());
                 return;
             }
             pingOutstanding = true;

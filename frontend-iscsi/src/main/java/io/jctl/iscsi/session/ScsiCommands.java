@@ -79,10 +79,11 @@ final class ScsiCommands implements TaskTransport {
         final ArrayDeque<R2t> r2ts = new ArrayDeque<>();
         int nextR2tOffset;
         int r2tSn;
-        /** Data-In. */
+        /** Data-In: PDUs numbered so far, bytes sent, bytes accepted, and bytes accepted but not yet sent. */
         int dataSn;
         int sentLength;
-        Pdu heldDataIn;
+        int queuedIn;
+        CompositeByteBuf pendingIn;
         /** A Data-Out of this task was rejected: the initiator has given up on it, no response goes out. */
         boolean abandoned;
         /** Completion waiting for unsolicited data to finish arriving. */
@@ -232,7 +233,7 @@ final class ScsiCommands implements TaskTransport {
                 System.arraycopy(ahs, off + 4, cdb, 16, extra);
                 return cdb;
             }
-            off = (off + 3 + len + 1 + 3) & ~3;
+            off = (off + 3 + len + 3) & ~3;
         }
         return base;
     }
@@ -494,42 +495,45 @@ final class ScsiCommands implements TaskTransport {
 
     // ---- Data-In and status -----------------------------------------------------------------------------------
 
-    /** Splits data into Data-In PDUs within the initiator's limit; the last one is held back for the status. */
+    /**
+     * Queues Data-In, clipped to the initiator's expected length, and sends every full PDU's worth except the last
+     * bytes, which stay back so the final Data-In can carry the status.
+     */
     private void queueDataIn(TaskState st, ByteBuf data) {
         try {
-            int room = st.expectedLength - st.sentLength - (st.heldDataIn == null ? 0 : st.heldDataIn.data()
-                    .readableBytes());
-            int usable = Math.min(data.readableBytes(), Math.max(room, 0));
+            int usable = Math.min(data.readableBytes(), Math.max(st.expectedLength - st.queuedIn, 0));
             if (!st.read || usable == 0) {
                 return;
             }
+            if (st.pendingIn == null) {
+                st.pendingIn = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+            }
+            st.pendingIn.addComponent(true, data.retainedSlice(data.readerIndex(), usable));
+            st.queuedIn += usable;
             int max = params.maxSendDataSegmentLength();
-            int pos = data.readerIndex();
-            int end = pos + usable;
-            while (pos < end) {
-                int len = Math.min(max, end - pos);
-                flushHeldDataIn(st, false);
-                Bhs bhs = Bhs.create(Opcode.DATA_IN).lun(st.lun).itt(st.itt).u32(20, Bhs.RESERVED_TAG);
-                st.heldDataIn = Pdu.of(bhs, data.retainedSlice(pos, len));
-                pos += len;
+            while (st.pendingIn.readableBytes() > max) {
+                sendDataIn(st, max, false);
             }
         } finally {
             data.release();
         }
     }
 
-    /** Sends the held Data-In PDU, with status if {@code withStatus}. */
-    private void flushHeldDataIn(TaskState st, boolean withStatus) {
-        Pdu pdu = st.heldDataIn;
-        if (pdu == null) {
-            return;
+    /** Sends the next {@code length} queued bytes as one Data-In PDU, with the status if {@code withStatus}. */
+    private void sendDataIn(TaskState st, int length, boolean withStatus) {
+        // The PDU holds its own references to the pieces, so the queue can drop them as soon as they are read.
+        List<ByteBuf> pieces = st.pendingIn.decompose(st.pendingIn.readerIndex(), length);
+        ByteBuf[] retained = new ByteBuf[pieces.size()];
+        for (int i = 0; i < retained.length; i++) {
+            retained[i] = pieces.get(i).retain();
         }
-        st.heldDataIn = null;
-        int len = pdu.data().readableBytes();
-        Bhs bhs = pdu.bhs();
-        int flags = 0;
+        ByteBuf chunk = Unpooled.wrappedBuffer(retained);
+        st.pendingIn.skipBytes(length);
+        st.pendingIn.discardReadComponents();
+        Bhs bhs = Bhs.create(Opcode.DATA_IN).lun(st.lun).itt(st.itt).u32(20, Bhs.RESERVED_TAG);
         int offset = st.sentLength;
-        st.sentLength += len;
+        st.sentLength += length;
+        int flags = 0;
         if (withStatus) {
             flags |= Bhs.FINAL | STATUS | residualFlags(st);
             bhs.u8(3, st.task.status().code());
@@ -539,23 +543,23 @@ final class ScsiCommands implements TaskTransport {
         }
         bhs.flags(flags);
         bhs.u32(36, st.dataSn++).u32(40, offset);
-        conn.send(pdu, withStatus ? Connection.StatSn.ADVANCE : Connection.StatSn.NONE);
+        conn.send(Pdu.of(bhs, chunk), withStatus ? Connection.StatSn.ADVANCE : Connection.StatSn.NONE);
     }
 
     private void finish(TaskState st, ByteBuf finalData) {
         if (finalData != null) {
             queueDataIn(st, finalData);
         }
+        // Leave the table first, so the MaxCmdSN of the response already counts this command as done.
+        forget(st);
         ScsiStatus status = st.task.status();
         byte[] sense = st.task.sense();
-        boolean statusInData = st.heldDataIn != null && status == ScsiStatus.GOOD
-                && (sense == null || sense.length == 0);
-        if (statusInData) {
-            flushHeldDataIn(st, true);
-        } else {
-            if (st.heldDataIn != null) {
-                flushHeldDataIn(st, false);
-            }
+        int pending = st.pendingIn == null ? 0 : st.pendingIn.readableBytes();
+        boolean statusInData = pending > 0 && status == ScsiStatus.GOOD && (sense == null || sense.length == 0);
+        if (pending > 0) {
+            sendDataIn(st, pending, statusInData);
+        }
+        if (!statusInData) {
             Bhs bhs = Bhs.create(Opcode.SCSI_RESPONSE).flags(Bhs.FINAL | residualFlags(st)).itt(st.itt);
             bhs.u8(2, 0).u8(3, status.code());
             bhs.u32(36, st.read ? st.dataSn : st.r2tSn);
@@ -568,7 +572,7 @@ final class ScsiCommands implements TaskTransport {
             }
             conn.send(Pdu.of(bhs, data), Connection.StatSn.ADVANCE);
         }
-        retire(st);
+        release(st);
     }
 
     /** Bytes the command meant to move: its own length if the core knows it, else what actually moved. */
@@ -595,13 +599,18 @@ final class ScsiCommands implements TaskTransport {
     // ---- cleanup ----------------------------------------------------------------------------------------------
 
     private void retire(TaskState st) {
+        forget(st);
+        release(st);
+    }
+
+    /** Takes the task out of the ITT table, remembering its ITT so late Data-Out for it is dropped quietly. */
+    private void forget(TaskState st) {
         tasks.remove(st.itt);
         retired.add(st.itt);
         if (retired.size() > RETIRED_MEMORY) {
             Integer oldest = retired.iterator().next();
             retired.remove(oldest);
         }
-        release(st);
     }
 
     private static void release(TaskState st) {
@@ -610,9 +619,9 @@ final class ScsiCommands implements TaskTransport {
             st.received.release();
             st.received = null;
         }
-        if (st.heldDataIn != null) {
-            st.heldDataIn.release();
-            st.heldDataIn = null;
+        if (st.pendingIn != null) {
+            st.pendingIn.release();
+            st.pendingIn = null;
         }
         if (st.parkedFinalData != null) {
             st.parkedFinalData.release();

@@ -273,6 +273,7 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
             } catch (BackendConfigException e) {
                 throw new LunConfigException(e.getMessage(), e);
             }
+            ctx.lun().modePages().updateGeometry(storage.blockSize(), storage.blockCount());
             ctx.unitAttentions().raiseAll(UnitAttention.CAPACITY_DATA_CHANGED, null);
             log.info("LUN {} resized from {} to {} blocks", id, before, storage.blockCount());
         }

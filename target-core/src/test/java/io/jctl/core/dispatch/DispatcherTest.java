@@ -1,6 +1,7 @@
 package io.jctl.core.dispatch;
 
 import io.jctl.core.lun.LunType;
+import io.jctl.core.mode.ModePages;
 import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.stats.IoCounters;
 import io.jctl.core.stats.IoType;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.jctl.core.testing.TestCommands.DATA_OUT;
 import static io.jctl.core.testing.TestCommands.FAIL_IN;
 import static io.jctl.core.testing.TestCommands.FAIL_OUT;
@@ -22,6 +25,7 @@ import static io.jctl.core.testing.TestCommands.INQUIRY;
 import static io.jctl.core.testing.TestCommands.READ10;
 import static io.jctl.core.testing.TestCommands.SERVICE_ACTION_IN;
 import static io.jctl.core.testing.TestCommands.START_STOP;
+import static io.jctl.core.testing.TestCommands.SYNC10;
 import static io.jctl.core.testing.TestCommands.TUR;
 import static io.jctl.core.testing.TestCommands.WRITE10;
 import static io.jctl.core.testing.TestCommands.cdb;
@@ -152,6 +156,60 @@ class DispatcherTest {
         ScsiTask read = h.submit(a, 2, cdb10(READ10, 0, 1));
         assertFalse(h.done(read), "reads are not write-protected");
         h.commands.held.get(read.tag()).complete();
+    }
+
+    /** Changes the current control mode page the way MODE SELECT does. */
+    private void control(int lun, int index, int value) {
+        ModePages pages = h.core.lun(lun).orElseThrow().modePages();
+        byte[] page = pages.image(ModePages.CONTROL, 0, ModePages.PageControl.CURRENT).clone();
+        page[index] = (byte) value;
+        pages.select(List.of(new ModePages.PageUpdate(page, 0)), false);
+    }
+
+    @Test
+    void softwareWriteProtectIs27h02h() throws Exception {
+        control(0, 4, 0x08);
+        assertCheck(h.run(a, 0, cdb10(WRITE10, 0, 1)), "7/27/02");
+        h.disk(3, "readonly", "on");
+        control(3, 4, 0x08);
+        h.clearUnitAttentions(a, 3);
+        assertCheck(h.run(a, 3, cdb10(WRITE10, 0, 1)), "7/27/01"); // read-only outranks SWP
+    }
+
+    @Test
+    void descriptorSenseFollowsTheControlPage() throws Exception {
+        control(0, 2, 0x04);
+        Completion c = h.run(a, 0, cdb(TUR, 0x21));
+        assertTrue(Sense.descriptor(c.sense()));
+        assertArrayEquals(new byte[] {0x72, 0x05, 0x24, 0x00, 0, 0, 0, 8, 0x02, 0x06, 0, 0, (byte) 0xcd, 0, 1, 0},
+                c.sense());
+        assertEquals(0x70, h.run(a, 9, cdb(TUR)).sense()[0], "a missing LUN answers in fixed format");
+    }
+
+    @Test
+    void maximumSenseLengthCapsTheSense() throws Exception {
+        ModePages pages = h.core.lun(0).orElseThrow().modePages();
+        byte[] ext = pages.image(ModePages.CONTROL, 0x01, ModePages.PageControl.CURRENT).clone();
+        ext[6] = 14;
+        pages.select(List.of(new ModePages.PageUpdate(ext, 0)), false);
+        assertEquals(14, h.run(a, 0, cdb(TUR, 0x21)).sense().length);
+    }
+
+    @Test
+    void queueAlgorithmModifierLetsSyncPassAWrite() throws Exception {
+        ScsiTask w = h.submit(a, 0, cdb10(WRITE10, 0, 8));
+        ScsiTask s1 = h.submit(a, 0, cdb10(SYNC10, 0, 0));
+        assertFalse(h.commands.held.containsKey(s1.tag()), "restricted: SYNC waits for the WRITE");
+        h.commands.held.get(w.tag()).complete();
+        h.commands.held.get(s1.tag()).complete();
+
+        h.disk(4, "reordering", "unrestricted");
+        h.clearUnitAttentions(a, 4);
+        ScsiTask w2 = h.submit(a, 4, cdb10(WRITE10, 0, 8));
+        ScsiTask s2 = h.submit(a, 4, cdb10(SYNC10, 0, 0));
+        assertTrue(h.commands.held.containsKey(s2.tag()), "unrestricted: SYNC passes");
+        h.commands.held.get(w2.tag()).complete();
+        h.commands.held.get(s2.tag()).complete();
     }
 
     @Test

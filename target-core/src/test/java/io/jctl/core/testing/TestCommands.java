@@ -33,6 +33,7 @@ public final class TestCommands {
     public static final int MODE_SELECT = 0x15;
     public static final int START_STOP = 0x1b;
     public static final int READ10 = 0x28;
+    public static final int SYNC10 = 0x35;
     public static final int WRITE10 = 0x2a;
     public static final int SERVICE_ACTION_IN = 0x9e;
     public static final int FAIL_IN = 0xc0;
@@ -86,6 +87,8 @@ public final class TestCommands {
                 SerializationClass.READ, DataDirection.IN, mask10, TestCommands::extent10, hold));
         rows.add(new OpcodeEntry(WRITE10, -1, "WRITE(10)", DISK, EnumSet.of(CommandFlag.WRITES_MEDIUM),
                 SerializationClass.WRITE, DataDirection.OUT, mask10, TestCommands::extent10, hold));
+        rows.add(new OpcodeEntry(SYNC10, -1, "SYNCHRONIZE CACHE(10)", DISK, EnumSet.noneOf(CommandFlag.class),
+                SerializationClass.SYNC, DataDirection.NONE, mask10, TestCommands::extent10, hold));
         rows.add(new OpcodeEntry(SERVICE_ACTION_IN, 0x10, "READ CAPACITY(16)", DISK,
                 EnumSet.noneOf(CommandFlag.class), SerializationClass.RD_CAP, DataDirection.IN,
                 mask(0xff, 0x1f, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x01, 0x07), null, now));

@@ -21,16 +21,17 @@ public final class Inquiry implements CommandHandler {
     static final int STANDARD_LENGTH = 96;
 
     /*
-     * The VERSION field says SPC-4 (06h) although the descriptors name SPC-5: libiscsi 1.19's conformance suite
-     * (the project's bar) fails any other value than 04h-06h, and Linux treats 06h and 07h alike.
+     * Claims are SPC-4 level throughout (VERSION 06h, SAM-5, SPC-4, SBC-3) rather than SPC-5/SBC-4: libiscsi's
+     * conformance suite (the project's bar) fails any VERSION other than 04h-06h and judges the block limits page
+     * by an SBC-3 (04C0h) descriptor; Linux treats these levels alike.
      */
     static final int VERSION_SPC4 = 0x06;
 
-    static final int VERSION_SAM6 = 0x00c0;
-    static final int VERSION_SPC5 = 0x05c0;
+    static final int VERSION_SAM5 = 0x00a0;
+    static final int VERSION_SPC4_DESCRIPTOR = 0x0460;
     static final int VERSION_ISCSI = 0x0960;
     static final int VERSION_FCP4 = 0x0a40;
-    static final int VERSION_SBC4 = 0x0600;
+    static final int VERSION_SBC3 = 0x04c0;
     static final int VERSION_MMC6 = 0x04e0;
 
     @Override
@@ -75,9 +76,9 @@ public final class Inquiry implements CommandHandler {
         DataIn.putAscii(b, 16, 16, id == null ? "" : id.product());
         DataIn.putAscii(b, 32, 4, id == null ? "" : id.revision());
         int d = 58;
-        CdbFields.put16(b, d, VERSION_SAM6);
+        CdbFields.put16(b, d, VERSION_SAM5);
         d += 2;
-        CdbFields.put16(b, d, VERSION_SPC5);
+        CdbFields.put16(b, d, VERSION_SPC4_DESCRIPTOR);
         d += 2;
         int transport = port == null ? 0 : switch (port.frontend()) {
             case "iscsi" -> VERSION_ISCSI;
@@ -89,7 +90,7 @@ public final class Inquiry implements CommandHandler {
             d += 2;
         }
         if (lun != null && lun.type() == LunType.DIRECT) {
-            CdbFields.put16(b, d, VERSION_SBC4);
+            CdbFields.put16(b, d, VERSION_SBC3);
         } else if (lun != null && lun.type() == LunType.CDROM) {
             CdbFields.put16(b, d, VERSION_MMC6);
         }

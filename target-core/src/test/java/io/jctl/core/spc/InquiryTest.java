@@ -40,8 +40,8 @@ class InquiryTest {
         assertEquals("FREEBSD ", ascii(b, 8, 8));
         assertEquals("CTLDISK         ", ascii(b, 16, 16));
         assertEquals("0001", ascii(b, 32, 4));
-        assertArrayEquals(new byte[] {0x00, (byte) 0xc0, 0x05, (byte) 0xc0, 0x09, 0x60, 0x06, 0x00, 0, 0},
-                Arrays.copyOfRange(b, 58, 68), "SAM-6, SPC-5, iSCSI, SBC-4");
+        assertArrayEquals(new byte[] {0x00, (byte) 0xa0, 0x04, 0x60, 0x09, 0x60, 0x04, (byte) 0xc0, 0, 0},
+                Arrays.copyOfRange(b, 58, 68), "SAM-5, SPC-4, iSCSI, SBC-3");
     }
 
     @Test

@@ -51,7 +51,7 @@ public final class ReadWrite implements CommandHandler {
         if (kind == Kind.READ) {
             read(cmd, storage, range);
         } else {
-            boolean sixByte = cmd.cdb().length == 6 || (cmd.cdb()[0] & 0xff) < 0x20;
+            boolean sixByte = (cmd.cdb()[0] & 0xff) < 0x20; // WRITE(6) has no FUA bit
             boolean fua = kind == Kind.WRITE_AND_VERIFY
                     || (!sixByte && (cmd.cdb()[1] & FUA) != 0)
                     || !lun.modePages().writeCacheEnabled();

@@ -101,6 +101,14 @@ class ReadWriteTest {
     }
 
     @Test
+    void write6HasNoFuaBit() {
+        Fixtures big = Fixtures.disk(0x90000);
+        assertTrue(big.command(cdb(0x0a, 0x08, 0, 0, 1, 0), new byte[512]).run(write).succeeded());
+        assertEquals(0, big.storage.fuaWrites, "byte 1 bit 3 of WRITE(6) is an LBA bit");
+        assertEquals(1, big.storage.writes);
+    }
+
+    @Test
     void dpoAndFuaOnReadsAreAccepted() {
         assertTrue(fx.command(rw10(0x28, 0x18, 0, 1)).run(read).dataIn().length == 512);
     }

@@ -117,9 +117,20 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private static void removeStaleSocket(Path path) throws IOException {
+    /**
+     * Fails if a daemon answers on {@code socket}, so a second daemon can refuse to start before it builds
+     * anything. A missing or stale socket file is fine.
+     */
+    public static void refuseIfServed(Path socket) throws IOException {
+        Path path = socket.toAbsolutePath();
+        if (isLiveSocket(path)) {
+            throw new IOException("another ctld is already listening on " + path);
+        }
+    }
+
+    private static boolean isLiveSocket(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+            return false;
         }
         int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if ((mode & S_IFMT) != S_IFSOCK) {
@@ -127,14 +138,19 @@ public final class ControlServer implements AutoCloseable {
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
-            throw new IOException("another ctld is already listening on " + path);
+            return true;
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("another ctld")) {
-                throw e;
-            }
-            // Nobody answers: the file was left behind by a daemon that died.
-            log.info("removing stale control socket {}", path);
-            Files.deleteIfExists(path);
+            return false;
+        }
+    }
+
+    private static void removeStaleSocket(Path path) throws IOException {
+        if (isLiveSocket(path)) {
+            throw new IOException("another ctld is already listening on " + path);
+        }
+        if (Files.deleteIfExists(path)) {
+            // nobody answered: the file was left behind by a daemon that died
+            log.info("removed stale control socket {}", path);
         }
     }
 
@@ -258,7 +274,8 @@ public final class ControlServer implements AutoCloseable {
         } catch (ControlException e) {
             log.info("control: {} refused: {}", name, e.getMessage());
             return ControlJson.errorLine(e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // a bug or a broken installation: the daemon keeps running and the administrator gets the reason
             log.error("control: {} failed", name, e);
             return ControlJson.errorLine("internal error: " + e);
         }

@@ -87,7 +87,7 @@ public final class ConfigParser {
         return new CtldConfig(EMBEDDED, ags, Map.of(DEFAULT_GROUP, new PortalGroupDef(pg, Map.of())),
                 Map.of(lun0.name(), lun0),
                 List.of(new TargetDef(DEFAULT_TARGET, null, none, List.of(DEFAULT_GROUP), Map.of(0, "lun0"), false)),
-                DEFAULT_LOGIN_TIMEOUT, List.of());
+                DEFAULT_LOGIN_TIMEOUT, 0, List.of());
     }
 
     /** Reads a file: JSON if it ends in {@code .json} or starts with '{', YAML otherwise. */
@@ -134,6 +134,7 @@ public final class ConfigParser {
         private final List<TargetDef> targets = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
         private Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
+        private int debug;
 
         Run(String source) {
             this.source = source;
@@ -161,7 +162,7 @@ public final class ConfigParser {
                         int seconds = integer(e.getValue(), key, 1, 86400);
                         loginTimeout = Duration.ofSeconds(seconds);
                     }
-                    case "debug" -> integer(e.getValue(), key, 0, 10);
+                    case "debug" -> debug = integer(e.getValue(), key, 0, 10);
                     case "maxproc" -> {
                         integer(e.getValue(), key, 0, Integer.MAX_VALUE);
                         warnings.add("maxproc has no effect: jctl serves logins in-process");
@@ -194,7 +195,7 @@ public final class ConfigParser {
                     warnings.add("portal-group " + pg.name() + " is not used by any target; not listening on it");
                 }
             }
-            return new CtldConfig(source, authGroups, portalGroups, luns, targets, loginTimeout, warnings);
+            return new CtldConfig(source, authGroups, portalGroups, luns, targets, loginTimeout, debug, warnings);
         }
 
         // ---- auth groups

@@ -20,11 +20,12 @@ import java.util.Map;
  * @param luns         LUNs by name, in the order they are to be created (named ones first, then inline ones)
  * @param targets      targets in document order
  * @param loginTimeout iSCSI login timeout ({@code timeout})
+ * @param debug        {@code debug} level: 0 normal logging, 1 or more debug logging of jctl
  * @param warnings     things that work but are probably not meant (short CHAP secrets, unused portal groups)
  */
 public record CtldConfig(String source, Map<String, AuthGroup> authGroups, Map<String, PortalGroupDef> portalGroups,
                          Map<String, LunDef> luns, List<TargetDef> targets, Duration loginTimeout,
-                         List<String> warnings) {
+                         int debug, List<String> warnings) {
     public CtldConfig {
         authGroups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(authGroups));
         portalGroups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(portalGroups));
@@ -51,6 +52,6 @@ public record CtldConfig(String source, Map<String, AuthGroup> authGroups, Map<S
         PortalGroup g = def.group();
         pgs.put(ConfigParser.DEFAULT_GROUP,
                 new PortalGroupDef(new PortalGroup(g.name(), g.tag(), listen, g.discoveryAuth()), def.options()));
-        return new CtldConfig(source, authGroups, pgs, luns, targets, loginTimeout, warnings);
+        return new CtldConfig(source, authGroups, pgs, luns, targets, loginTimeout, debug, warnings);
     }
 }

@@ -116,7 +116,8 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
 
     /**
      * Creates a LUN: storage opened through its backend, identity filled with CTL's defaults. The new LUN reports
-     * POWER ON to every nexus; every other LUN reports REPORTED LUNS DATA HAS CHANGED.
+     * POWER ON to every nexus logged in through a port that shows it; every other LUN reports REPORTED LUNS DATA
+     * HAS CHANGED to the nexuses using it.
      *
      * @throws LunConfigException with a one-line reason; nothing changed
      */
@@ -163,6 +164,11 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
             Lun lun = new Lun(id, cfg.type(), backend.name(), storage, identity, options,
                     ModePages.forLun(cfg.type(), options, storage.blockSize(), storage.blockCount()));
             LunContext ctx = new LunContext(lun);
+            for (Port port : portsOf(lun)) {
+                for (Nexus nexus : port.nexuses()) {
+                    ctx.unitAttentions().raise(nexus, UnitAttention.POWER_ON);
+                }
+            }
             for (LunContext other : live) {
                 other.unitAttentions().raiseAll(UnitAttention.REPORTED_LUNS_CHANGED, null);
             }

@@ -130,6 +130,16 @@ class TargetCoreTest {
     }
 
     @Test
+    void powerOnGoesOnlyToNexusesThatCanSeeTheNewLun() throws Exception {
+        h.disk(0);
+        h.port.setLunMap(Map.of(0, 0));
+        h.disk(1);
+        h.port.setLunMap(null);
+        h.clearUnitAttentions(a, 0);
+        assertEquals(ScsiStatus.GOOD, h.run(a, 1, cdb(TUR)).status());
+    }
+
+    @Test
     void reportingLunsChangedOnOneLunClearsItOnAll() throws Exception {
         h.disk(0);
         h.disk(1);
@@ -227,9 +237,10 @@ class TargetCoreTest {
         try (TargetCore core = new TargetCore(2)) {
             core.registerBackend(new MemBackend());
             var port = core.ports().create("iscsi", "iqn.x", 1, Map.of());
+            Nexus n = new Nexus("n", "n,i,1", port.id());
+            port.nexusLogin(n);
             core.createLun(config(0, "mem", 1 << 20, 512, null, null, Map.of()));
             RecordingTransport t = new RecordingTransport();
-            Nexus n = new Nexus("n", "n,i,1", port.id());
             ScsiTask rs = new ScsiTask(n, 0, 1, io.jctl.core.task.TaskAttribute.SIMPLE, cdb(0x03, 0, 0, 0, 18, 0),
                     18, io.jctl.core.task.DataDirection.IN, t);
             core.submit(rs);

@@ -110,6 +110,9 @@ public final class TaskManagement {
     public CompletableFuture<Void> lunReset(LunContext ctx, Nexus requester, UnitAttention ua) {
         CompletableFuture<Void> gone = abort(ctx, e -> true, requester);
         ctx.unitAttentions().raiseAll(ua, null);
+        if (requester != null) {
+            ctx.unitAttentions().raise(requester, ua);
+        }
         return gone;
     }
 
@@ -126,13 +129,13 @@ public final class TaskManagement {
 
     /**
      * I_T NEXUS RESET, and what happens when a nexus is lost: its tasks on every LUN are aborted silently and
-     * {@code ua} is raised for it everywhere.
+     * {@code ua} is raised for it on every LUN it has used (its next session with the same initiator port sees it).
      */
     public CompletableFuture<TmfResponse> nexusReset(Nexus nexus, UnitAttention ua) {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (LunContext ctx : luns.contexts()) {
             all.add(abort(ctx, e -> e.nexus().equals(nexus), nexus));
-            ctx.unitAttentions().raise(nexus, ua);
+            ctx.unitAttentions().raiseIfKnown(nexus, ua);
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                 .thenApply(v -> TmfResponse.of(Code.FUNCTION_COMPLETE));

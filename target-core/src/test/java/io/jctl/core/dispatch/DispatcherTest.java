@@ -127,23 +127,31 @@ class DispatcherTest {
     }
 
     @Test
-    void firstCommandOfANexusReportsPowerOnThenRuns() throws Exception {
+    void loggedInNexusSeesPowerOnOfANewLunOnce() throws Exception {
         Nexus b = h.nexus("b");
-        assertCheck(h.run(b, 0, cdb(TUR)), "6/29/01");
-        assertEquals(ScsiStatus.GOOD, h.run(b, 0, cdb(TUR)).status());
+        h.disk(2);
+        assertCheck(h.run(b, 2, cdb(TUR)), "6/29/01");
+        assertEquals(ScsiStatus.GOOD, h.run(b, 2, cdb(TUR)).status());
+    }
+
+    @Test
+    void aNexusFirstSeenHasNothingPending() throws Exception {
+        Nexus late = h.nexus("late");
+        assertEquals(ScsiStatus.GOOD, h.run(late, 0, cdb(TUR)).status(), "iscsi-ls -s sends TUR first");
     }
 
     @Test
     void noSenseCommandsDoNotReportOrClearTheUnitAttention() throws Exception {
         Nexus b = h.nexus("b");
-        assertEquals(ScsiStatus.GOOD, h.run(b, 0, cdb(INQUIRY, 0, 0, 0, 36, 0)).status());
-        assertCheck(h.run(b, 0, cdb(TUR)), "6/29/01");
+        h.disk(2);
+        assertEquals(ScsiStatus.GOOD, h.run(b, 2, cdb(INQUIRY, 0, 0, 0, 36, 0)).status());
+        assertCheck(h.run(b, 2, cdb(TUR)), "6/29/01");
     }
 
     @Test
     void unitAttentionComesBeforeWriteProtection() throws Exception {
-        h.disk(2, "readonly", "on");
         Nexus b = h.nexus("b");
+        h.disk(2, "readonly", "on");
         assertCheck(h.run(b, 2, cdb10(WRITE10, 0, 1)), "6/29/01");
         assertCheck(h.run(b, 2, cdb10(WRITE10, 0, 1)), "7/27/01");
     }

@@ -37,8 +37,11 @@ public final class CoreHarness implements AutoCloseable {
         port = core.ports().create("iscsi", "iqn.2026-11.io.jctl:test", 1, Map.of());
     }
 
+    /** A nexus logged in through the harness port (LUNs created later report POWER ON to it). */
     public Nexus nexus(String name) {
-        return new Nexus("iqn.2026-11.test:" + name, "iqn.2026-11.test:" + name + ",i,0x23d000000001", port.id());
+        Nexus n = new Nexus("iqn.2026-11.test:" + name, "iqn.2026-11.test:" + name + ",i,0x23d000000001", port.id());
+        port.nexusLogin(n);
+        return n;
     }
 
     public Lun disk(int id, String... options) throws LunConfigException {

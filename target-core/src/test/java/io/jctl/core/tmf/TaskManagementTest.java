@@ -211,6 +211,22 @@ class TaskManagementTest {
     }
 
     @Test
+    void lunResetReachesTheRequesterEvenOnItsFirstContact() throws Exception {
+        Nexus c = h.nexus("c");
+        assertEquals(Code.FUNCTION_COMPLETE, await(tmf(TmfFunction.LOGICAL_UNIT_RESET, c, 0, 0)).code());
+        assertEquals("6/29/00", Sense.code(h.run(c, 0, cdb(TUR)).sense()));
+    }
+
+    @Test
+    void nexusLossIsRememberedOnlyWhereTheNexusWasActive() throws Exception {
+        Nexus c = h.nexus("c");
+        h.clearUnitAttentions(c, 0);
+        h.core.nexusLost(c);
+        assertEquals("6/29/07", Sense.code(h.run(c, 0, cdb(TUR)).sense()));
+        assertEquals(ScsiStatus.GOOD, h.run(c, 1, cdb(TUR)).status(), "never used LUN 1");
+    }
+
+    @Test
     void nexusLossShowsUpInTheNextSessionOfTheSameInitiatorPort() throws Exception {
         ScsiTask t = h.submit(a, 0, cdb(DATA_OUT, 0, 0, 0, 64, 0));
         h.core.nexusLost(a);
@@ -235,11 +251,12 @@ class TaskManagementTest {
     @Test
     void queryAsyncEventPacksThePendingUnitAttentionWithoutClearingIt() throws Exception {
         Nexus c = h.nexus("c");
-        TmfResponse r = now(tmf(TmfFunction.QUERY_ASYNC_EVENT, c, 0, 0));
+        h.disk(2);
+        TmfResponse r = now(tmf(TmfFunction.QUERY_ASYNC_EVENT, c, 2, 0));
         assertEquals(Code.FUNCTION_SUCCEEDED, r.code());
         assertEquals(0x062901, r.additionalInfo());
-        assertEquals("6/29/01", Sense.code(h.run(c, 0, cdb(TUR)).sense()), "still pending");
-        TmfResponse none = now(tmf(TmfFunction.QUERY_ASYNC_EVENT, c, 0, 0));
+        assertEquals("6/29/01", Sense.code(h.run(c, 2, cdb(TUR)).sense()), "still pending");
+        TmfResponse none = now(tmf(TmfFunction.QUERY_ASYNC_EVENT, c, 2, 0));
         assertEquals(Code.FUNCTION_COMPLETE, none.code());
         assertEquals(0, none.additionalInfo());
     }

@@ -14,10 +14,33 @@ class UnitAttentionsTest {
     private final UnitAttentions uas = new UnitAttentions();
 
     @Test
-    void aNewNexusStartsWithPowerOn() {
-        assertEquals(UnitAttention.POWER_ON, uas.peek(A));
-        assertEquals(UnitAttention.POWER_ON, uas.take(A));
+    void aNewNexusHasNothingPending() {
+        assertNull(uas.peek(A));
         assertNull(uas.take(A));
+    }
+
+    @Test
+    void raiseAllReachesOnlyNexusesThatUsedTheLun() {
+        uas.take(A);
+        uas.raiseAll(UnitAttention.CAPACITY_DATA_CHANGED, null);
+        assertEquals(UnitAttention.CAPACITY_DATA_CHANGED, uas.peek(A));
+        assertNull(uas.peek(B));
+        uas.raiseIfKnown(B, UnitAttention.I_T_NEXUS_LOSS);
+        assertNull(uas.peek(B));
+        uas.raise(B, UnitAttention.POWER_ON);
+        assertEquals(UnitAttention.POWER_ON, uas.take(B));
+    }
+
+    @Test
+    void slotsOfDepartedNexusesArePrunedAtTheLimit() {
+        uas.raise(A, UnitAttention.MODE_PARAMETERS_CHANGED);
+        for (int i = 0; i < UnitAttentions.MAX_SLOTS + 10; i++) {
+            Nexus gone = new Nexus("g", "g,i," + i, 1);
+            uas.take(gone);
+            uas.raiseIfKnown(gone, UnitAttention.I_T_NEXUS_LOSS);
+        }
+        assertTrue(uas.slotCount() <= UnitAttentions.MAX_SLOTS);
+        assertEquals(UnitAttention.MODE_PARAMETERS_CHANGED, uas.peek(A), "a slot with a real condition stays");
     }
 
     @Test
@@ -64,6 +87,7 @@ class UnitAttentionsTest {
 
     @Test
     void peekDoesNotClear() {
+        uas.raise(A, UnitAttention.POWER_ON);
         uas.peek(A);
         assertTrue(uas.pending(A, UnitAttention.POWER_ON));
     }

@@ -646,12 +646,12 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
                 commands.connectionLost();
             }
             if (nexus != null) {
+                port.nexusLogout(nexus);
                 try {
                     registry.core().nexusLost(nexus);
                 } catch (RuntimeException e) {
                     log.error("core failed to handle nexus loss of {}", nexus, e);
                 }
-                port.nexusLogout(nexus);
             }
             registry.unregister(this);
         }

@@ -199,8 +199,26 @@ public final class FakeScsiService implements ScsiService {
 
     @Override
     public void nexusLost(Nexus nexus) {
-        lost.add(nexus);
         held.values().removeIf(t -> t.nexus().equals(nexus));
+        synchronized (lost) {
+            lost.add(nexus);
+            lost.notifyAll();
+        }
+    }
+
+    /** Waits until at least {@code count} nexus losses were reported; false at the deadline. */
+    public boolean awaitLost(int count, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        synchronized (lost) {
+            while (lost.size() < count) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                lost.wait(left);
+            }
+            return true;
+        }
     }
 
     private static long u32(byte[] b, int off) {

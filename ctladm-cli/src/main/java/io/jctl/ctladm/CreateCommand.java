@@ -39,7 +39,7 @@ final class CreateCommand extends Subcommand {
     public Integer call() throws Exception {
         LunInfo lun = service().create(new CreateLunArgs(backend, size, blockSize, lunId, serial, deviceId,
                 deviceType, options));
-        if (json) {
+        if (json()) {
             root.printJson(lun);
         } else {
             print(out(), lun);

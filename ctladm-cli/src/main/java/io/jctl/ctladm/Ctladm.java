@@ -55,6 +55,9 @@ public final class Ctladm implements Runnable {
     @Mixin
     SocketOption socket;
 
+    @Mixin
+    JsonOption json;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 

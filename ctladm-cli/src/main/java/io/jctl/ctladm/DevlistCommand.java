@@ -23,7 +23,7 @@ final class DevlistCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         List<LunInfo> luns = service().devlist(new DevListArgs(backend));
-        if (json) {
+        if (json()) {
             root.printJson(luns);
         } else {
             print(out(), luns, verbose);

@@ -17,7 +17,7 @@ final class IslistCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         List<SessionEntry> sessions = service().islist();
-        if (json) {
+        if (json()) {
             root.printJson(sessions);
         } else if (verbose) {
             printVerbose(out(), sessions);

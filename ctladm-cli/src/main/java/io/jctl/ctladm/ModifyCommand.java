@@ -20,7 +20,7 @@ final class ModifyCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         LunInfo lun = service().modify(new ModifyLunArgs(backend, lunId, size));
-        if (json) {
+        if (json()) {
             root.printJson(lun);
         } else {
             out().printf("LUN %d modified successfully, new size %d bytes (%d blocks)%n", lun.id(), lun.sizeBytes(),

@@ -23,7 +23,7 @@ final class PortlistCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         List<PortInfo> ports = service().portlist();
-        if (json) {
+        if (json()) {
             root.printJson(ports);
         } else {
             print(out(), ports, verbose, initiators, lunMap);

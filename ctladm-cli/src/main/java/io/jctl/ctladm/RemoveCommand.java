@@ -16,7 +16,7 @@ final class RemoveCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         LunInfo removed = service().remove(new RemoveLunArgs(backend, lunId));
-        if (json) {
+        if (json()) {
             root.printJson(removed);
         } else {
             out().printf("LUN %d removed successfully%n", removed.id());

@@ -40,7 +40,7 @@ abstract class SessionCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         SessionActionResult result = act(selection.toSelector());
-        if (json) {
+        if (json()) {
             root.printJson(result);
         } else {
             out().println(doneMessage());

@@ -2,7 +2,6 @@ package io.jctl.ctladm;
 
 import io.jctl.control.ControlService;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
@@ -16,8 +15,13 @@ abstract class Subcommand implements Callable<Integer> {
     @Mixin
     SocketOption socket;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption jsonOption;
+
+    /** {@code --json} given after the subcommand or before it. */
+    boolean json() {
+        return jsonOption.json || root.json.json;
+    }
 
     ControlService service() {
         return root.service(socket);

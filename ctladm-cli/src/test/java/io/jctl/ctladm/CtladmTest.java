@@ -126,6 +126,9 @@ class CtladmTest {
     @Test
     void devlistJsonCarriesTheSameData() throws Exception {
         assertEquals(0, run("devlist", "--json"));
+        String after = out;
+        assertEquals(0, run("--json", "devlist"));
+        assertEquals(after, out);
         JsonNode doc = ControlJson.mapper().readTree(out);
         assertEquals(2, doc.size());
         assertEquals(131072, doc.get(1).get("sizeBlocks").asLong());

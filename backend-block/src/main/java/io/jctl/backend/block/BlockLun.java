@@ -220,16 +220,26 @@ final class BlockLun implements BackendLun {
 
         @Override
         void perform() throws IOException {
-            long at = position;
-            for (ByteBuffer source : data.nioBuffers(index, length)) {
-                while (source.hasRemaining()) {
-                    at += channel.write(source, at);
+            if (data.nioBufferCount() == 1) {
+                writeFully(data.nioBuffer(index, length), position);
+            } else {
+                long at = position;
+                for (ByteBuffer source : data.nioBuffers(index, length)) {
+                    at = writeFully(source, at);
                 }
             }
             if (fua) {
                 channel.force(false);
             }
             complete(null);
+        }
+
+        /** Writes all of {@code source} from {@code at}, carrying on after short writes; returns the end. */
+        private long writeFully(ByteBuffer source, long at) throws IOException {
+            while (source.hasRemaining()) {
+                at += channel.write(source, at);
+            }
+            return at;
         }
 
         @Override

@@ -239,13 +239,20 @@ final class RamdiskLun implements BackendLun {
             ByteBuf page = leaf.page(slot);
             if (page == null) {
                 ByteBuf fresh = newPage();
-                fresh.setZero(0, offset);
-                data.getBytes(index, fresh, offset, n);
-                fresh.setZero(offset + n, pageSize - offset - n);
-                if (leaf.compareAndSet(slot, null, fresh)) {
+                boolean published = false;
+                try {
+                    fresh.setZero(0, offset);
+                    data.getBytes(index, fresh, offset, n);
+                    fresh.setZero(offset + n, pageSize - offset - n);
+                    published = leaf.compareAndSet(slot, null, fresh);
+                } finally {
+                    if (!published) {
+                        fresh.release();
+                    }
+                }
+                if (published) {
                     return true;
                 }
-                fresh.release();
                 continue;
             }
             synchronized (page) {

@@ -83,18 +83,28 @@ public final class TaskSet {
 
     /**
      * Takes a task out of the set (it completed, or it was aborted while blocked). Returns the tasks that may now
-     * run, oldest first; the caller starts them.
+     * run, oldest first; the caller starts them. A task management function waiting for this task is told after
+     * the set's lock is released, so its continuation never runs under it.
      */
-    public synchronized List<OoaEntry> remove(OoaEntry e) {
-        if (e.state == OoaEntry.State.GONE || e.state == OoaEntry.State.NEW) {
-            return List.of();
+    public List<OoaEntry> remove(OoaEntry e) {
+        List<OoaEntry> runnable;
+        CompletableFuture<Void> left;
+        synchronized (this) {
+            if (e.state == OoaEntry.State.GONE || e.state == OoaEntry.State.NEW) {
+                return List.of();
+            }
+            left = e.leftSet;
+            if (e.waiters == null || e.waiters.isEmpty()) {
+                unlink(e, null);
+                runnable = List.of();
+            } else {
+                runnable = new ArrayList<>(e.waiters.size());
+                unlink(e, runnable);
+            }
         }
-        if (e.waiters == null || e.waiters.isEmpty()) {
-            unlink(e, null);
-            return List.of();
+        if (left != null) {
+            left.complete(null);
         }
-        List<OoaEntry> runnable = new ArrayList<>(e.waiters.size());
-        unlink(e, runnable);
         return runnable;
     }
 
@@ -117,9 +127,6 @@ public final class TaskSet {
         e.newer = null;
         e.state = OoaEntry.State.GONE;
         size--;
-        if (e.leftSet != null) {
-            e.leftSet.complete(null);
-        }
         List<OoaEntry> waiters = e.waiters;
         e.waiters = null;
         if (waiters != null) {

@@ -50,10 +50,6 @@ public final class ControlClient implements ControlService, AutoCloseable {
         this.timeout = timeout;
     }
 
-    public Path socket() {
-        return socket;
-    }
-
     @Override
     public LunInfo create(CreateLunArgs args) throws ControlException {
         return call(Command.CREATE, args);

@@ -77,6 +77,7 @@ class CtladmTest {
         assertUsageError("ctladm modify: Missing required option: '-s=size'", "modify", "-b", "ramdisk", "-l", "0");
         assertUsageError("ctladm: Unmatched argument at index 0: 'frobnicate'", "frobnicate");
         assertUsageError("ctladm devlist: Unknown option: '-x'", "devlist", "-x");
+        assertUsageError("ctladm: a command is required (try ctladm help)");
     }
 
     @Test

@@ -73,6 +73,7 @@ public final class Daemon implements AutoCloseable {
                 log.warn("--listen replaces the listen addresses of portal group default, which no target uses");
             }
         }
+        log.info("configuration: {}", config.source());
         if (config.debug() > 0) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.jctl")).setLevel(Level.DEBUG);
         }

@@ -233,6 +233,18 @@ class CtlstatTest {
     }
 
     @Test
+    void headerIsRepeatedEveryTwentyLinesUnlessSuppressed() {
+        twoReports();
+        assertEquals(0, run("-C", "-c", "21"), err);
+        assertEquals(2, out.lines().filter(l -> l.contains("lun0")).count());
+        assertEquals(21 + 4, out.lines().count());
+        assertEquals(20, sleeps.size());
+        twoReports();
+        assertEquals(0, run("-C", "-h", "-c", "3"), err);
+        assertEquals(3, out.lines().count());
+    }
+
+    @Test
     void unknownLunIsRefused() {
         twoReports();
         assertEquals(1, run("-l", "9", "-c", "1"));

@@ -427,8 +427,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             case FUNCTION_SUCCEEDED -> 7;
             case FUNCTION_REJECTED -> 255;
         });
-        // RFC 7144 §4.5: Additional Response Information, for QUERY ASYNCHRONOUS EVENT.
-        rsp.u24(37, r.additionalInfo());
+        // RFC 7144: Additional Response Information (bytes 8-10), for QUERY ASYNCHRONOUS EVENT.
+        rsp.u24(8, r.additionalInfo());
         send(Pdu.of(rsp), StatSn.ADVANCE);
         if (closeAfter) {
             log.info("target cold reset: closing the connection");

@@ -277,6 +277,8 @@ final class ScsiCommands implements TaskTransport {
             st.unsolicitedDataSn++;
             if (last || st.receivedLength >= st.unsolicitedLimit) {
                 st.unsolicitedDone = true;
+                // Solicited data starts where the unsolicited data really ended.
+                st.nextR2tOffset = st.receivedLength;
                 if (st.completionParked) {
                     st.completionParked = false;
                     ByteBuf fin = st.parkedFinalData;

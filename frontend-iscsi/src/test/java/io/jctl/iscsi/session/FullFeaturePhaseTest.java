@@ -266,6 +266,11 @@ class FullFeaturePhaseTest {
         assertEquals(0, rsp.bhs().u8(2));
         rsp.release();
         assertEquals(TmfFunction.LOGICAL_UNIT_RESET, core.tmfs.get(core.tmfs.size() - 1).function());
+        h.send(tmf(12, 0x88, 0, 0));
+        rsp = h.next();
+        assertEquals(7, rsp.bhs().u8(2), "QUERY ASYNC EVENT: a UA is pending");
+        assertEquals(0x062900, rsp.bhs().u24(8), "sense key, ASC, ASCQ of the pending UA");
+        rsp.release();
         h.send(tmf(8, 0x85, 0, 0));
         rsp = h.next();
         assertEquals(5, rsp.bhs().u8(2), "TASK REASSIGN not supported");

@@ -184,6 +184,8 @@ public final class FakeScsiService implements ScsiService {
             boolean present = held.containsKey(request.referencedTag());
             return CompletableFuture.completedFuture(TmfResponse.of(present
                     ? TmfResponse.Code.FUNCTION_SUCCEEDED : TmfResponse.Code.FUNCTION_COMPLETE));
+        } else if (request.function() == TmfFunction.QUERY_ASYNC_EVENT) {
+            return CompletableFuture.completedFuture(new TmfResponse(TmfResponse.Code.FUNCTION_SUCCEEDED, 0x062900));
         } else if (request.function() == TmfFunction.CLEAR_ACA) {
             return CompletableFuture.completedFuture(TmfResponse.of(TmfResponse.Code.FUNCTION_NOT_SUPPORTED));
         } else if (request.function() == TmfFunction.ABORT_TASK_SET

@@ -294,7 +294,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private void fullFeaturePdu(Pdu pdu) {
         Bhs bhs = pdu.bhs();
         int opcode = bhs.opcode();
-        if (pdu.dataDigestError()) {
+        if (pdu.dataDigestError() && opcode != Opcode.DATA_OUT) {
             log.warn("{} with data digest error; rejected", bhs);
             reject(bhs, REJECT_DATA_DIGEST);
             return;

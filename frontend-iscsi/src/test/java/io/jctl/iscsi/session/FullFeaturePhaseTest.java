@@ -411,6 +411,14 @@ class FullFeaturePhaseTest {
         assertEquals(TmfFunction.ABORT_TASK, core.tmfs.get(core.tmfs.size() - 1).function());
         h.send(h.dataOut(0x77a, ttt, 0, BLOCK, true, Harness.pattern(BLOCK, 0)));
         assertNull(h.poll(), "the rest of an abandoned task is dropped quietly");
+        // A Data-Out whose data digest failed: rejected with reason 02h, the task abandoned.
+        h.send(h.command(0x77c, Harness.write10(0, 1), BLOCK, false, true, true, null));
+        r2t = h.next();
+        ttt = r2t.bhs().u32(20);
+        r2t.release();
+        Pdu damaged = h.dataOut(0x77c, ttt, 0, 0, true, Unpooled.EMPTY_BUFFER);
+        h.send(new Pdu(damaged.bhs(), null, Unpooled.EMPTY_BUFFER, true));
+        assertEquals(0x02, rejectReason());
         h.send(h.command(0x77b, new byte[6], 0, false, false, true, null));
         Pdu ok = h.next();
         assertEquals(Opcode.SCSI_RESPONSE, ok.opcode());

@@ -174,6 +174,23 @@ class CtladmTest {
     }
 
     @Test
+    void reloadListsChanges() {
+        service.reloadChanges = List.of("lun a: created as LUN 1", "target iqn.2026-11.x:t: changed");
+        assertEquals(0, run("reload"));
+        assertEquals("""
+                configuration reloaded:
+                  lun a: created as LUN 1
+                  target iqn.2026-11.x:t: changed
+                """, out);
+        service.reloadChanges = List.of();
+        assertEquals(0, run("reload"));
+        assertEquals("configuration reloaded: no changes\n", out);
+        service.reloadChanges = null;
+        assertEquals(1, run("reload"));
+        assertEquals("ctladm: nothing to reload: ctld runs the embedded default (no --config)\n", err);
+    }
+
+    @Test
     void socketOptionBeforeOrAfterTheCommand() {
         assertEquals(0, run("--socket", "/tmp/a.sock", "devlist"));
         assertEquals(0, run("devlist", "--socket", "/tmp/b.sock"));

@@ -6,6 +6,7 @@ import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -74,6 +75,12 @@ public enum Command {
         @Override
         public Object invoke(ControlService service, Object args) throws ControlException {
             return service.stats((StatsArgs) args);
+        }
+    },
+    RELOAD(NoArgs.class, new TypeReference<ReloadResult>() { }) {
+        @Override
+        public Object invoke(ControlService service, Object args) throws ControlException {
+            return service.reload();
         }
     };
 

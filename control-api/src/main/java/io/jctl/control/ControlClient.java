@@ -7,6 +7,7 @@ import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -48,10 +49,6 @@ public final class ControlClient implements ControlService, AutoCloseable {
     public ControlClient(Path socket, Duration timeout) {
         this.socket = socket;
         this.timeout = timeout;
-    }
-
-    public Path socket() {
-        return socket;
     }
 
     @Override
@@ -97,6 +94,11 @@ public final class ControlClient implements ControlService, AutoCloseable {
     @Override
     public StatsReport stats(StatsArgs args) throws ControlException {
         return call(Command.STATS, args);
+    }
+
+    @Override
+    public ReloadResult reload() throws ControlException {
+        return call(Command.RELOAD, new Command.NoArgs());
     }
 
     /** Sends one request and waits for its response. */

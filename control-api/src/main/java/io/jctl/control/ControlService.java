@@ -5,6 +5,7 @@ import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -43,4 +44,7 @@ public interface ControlService {
     SessionActionResult isterminate(SessionSelector selector) throws ControlException;
 
     StatsReport stats(StatsArgs args) throws ControlException;
+
+    /** Re-reads the configuration file and applies the difference (as SIGHUP does). */
+    ReloadResult reload() throws ControlException;
 }

@@ -77,6 +77,7 @@ class CtladmTest {
         assertUsageError("ctladm modify: Missing required option: '-s=size'", "modify", "-b", "ramdisk", "-l", "0");
         assertUsageError("ctladm: Unmatched argument at index 0: 'frobnicate'", "frobnicate");
         assertUsageError("ctladm devlist: Unknown option: '-x'", "devlist", "-x");
+        assertUsageError("ctladm: a command is required (try ctladm help)");
     }
 
     @Test
@@ -170,6 +171,23 @@ class CtladmTest {
         assertEquals(0, run("islogout", "-p", "127.0.0.1"));
         assertEquals("iSCSI logout requests submitted\n", out);
         assertEquals(List.of(new SessionSelector(false, null, null, "127.0.0.1")), service.calls);
+    }
+
+    @Test
+    void reloadListsChanges() {
+        service.reloadChanges = List.of("lun a: created as LUN 1", "target iqn.2026-11.x:t: changed");
+        assertEquals(0, run("reload"));
+        assertEquals("""
+                configuration reloaded:
+                  lun a: created as LUN 1
+                  target iqn.2026-11.x:t: changed
+                """, out);
+        service.reloadChanges = List.of();
+        assertEquals(0, run("reload"));
+        assertEquals("configuration reloaded: no changes\n", out);
+        service.reloadChanges = null;
+        assertEquals(1, run("reload"));
+        assertEquals("ctladm: nothing to reload: ctld runs the embedded default (no --config)\n", err);
     }
 
     @Test

@@ -222,6 +222,22 @@ class DaemonTest {
     }
 
     @Test
+    void takenIscsiPortStopsTheStartAndUndoesIt() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            InetSocketAddress addr = new InetSocketAddress("127.0.0.1", taken.getLocalPort());
+            DaemonException e = assertThrows(DaemonException.class, () -> Daemon.start(new DaemonOptions(null,
+                    List.of(addr), dir.resolve("run/ctld.sock"), dir.resolve("state"), 1)));
+            assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + addr.getPort()
+                    + " (portal group default): "), e.getMessage());
+        }
+        assertFalse(Files.exists(dir.resolve("run/ctld.sock")), "control socket removed again");
+        try (Daemon d = Daemon.start(options(null))) {
+            assertEquals(1, d.core().luns().size(), "state directory released");
+        }
+    }
+
+    @Test
     void mainRejectsBadArgumentsAndConfigWithExit2() throws Exception {
         StringWriter err = new StringWriter();
         assertEquals(2, Main.run(new String[] {"--listen", "127.0.0.1:x"}, new PrintWriter(err, true)));

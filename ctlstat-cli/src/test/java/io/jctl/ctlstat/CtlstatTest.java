@@ -10,6 +10,7 @@ import io.jctl.control.message.IoStats;
 import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -81,6 +82,11 @@ class CtlstatTest {
 
         @Override
         public SessionActionResult isterminate(SessionSelector selector) throws ControlException {
+            throw new AssertionError();
+        }
+
+        @Override
+        public ReloadResult reload() {
             throw new AssertionError();
         }
     }
@@ -230,6 +236,18 @@ class CtlstatTest {
         assertEquals(2, run("-w", "x"));
         assertEquals("ctlstat: Invalid value for option '-w': 'x' is not an int\n", err);
         assertEquals(0, service.asked, "nothing may reach the daemon");
+    }
+
+    @Test
+    void headerIsRepeatedEveryTwentyLinesUnlessSuppressed() {
+        twoReports();
+        assertEquals(0, run("-C", "-c", "21"), err);
+        assertEquals(2, out.lines().filter(l -> l.contains("lun0")).count());
+        assertEquals(21 + 4, out.lines().count());
+        assertEquals(20, sleeps.size());
+        twoReports();
+        assertEquals(0, run("-C", "-h", "-c", "3"), err);
+        assertEquals(3, out.lines().count());
     }
 
     @Test

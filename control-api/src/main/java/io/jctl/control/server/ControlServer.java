@@ -191,14 +191,19 @@ public final class ControlServer implements AutoCloseable {
     private Optional<String> checkPeer(SocketChannel client) {
         try {
             UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            UserPrincipal user = peer.user();
-            if (user.equals(owner) || user.equals(root)) {
-                return Optional.empty();
-            }
-            return Optional.of("user " + user.getName() + " is neither " + owner.getName() + " nor root");
+            return refusal(peer.user(), owner, root);
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.of("cannot read peer credentials: " + e.getMessage());
         }
+    }
+
+    /** Why {@code peer} may not use a daemon running as {@code owner}: only the same user and root may. */
+    static Optional<String> refusal(UserPrincipal peer, UserPrincipal owner, UserPrincipal root) {
+        if (peer.equals(owner) || peer.equals(root)) {
+            return Optional.empty();
+        }
+        return Optional.of("user " + peer.getName() + " is not " + (owner.equals(root) ? "root"
+                : owner.getName() + " or root"));
     }
 
     private static void replyAndClose(SocketChannel client, String reason) {

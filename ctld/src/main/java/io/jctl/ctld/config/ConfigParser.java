@@ -54,6 +54,9 @@ public final class ConfigParser {
     public static final String DEFAULT_TARGET = "iqn.2026-11.io.jctl:target0";
 
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
+    /** RFC 7143 §4.2.7.4 name formats, as ctld checks them. */
+    private static final Pattern ISCSI_NAME = Pattern.compile("iqn\\.\\d{4}-\\d{2}\\.[A-Za-z0-9][A-Za-z0-9.:-]*"
+            + "|eui\\.[0-9A-Fa-f]{16}|naa\\.(?:[0-9A-Fa-f]{16}|[0-9A-Fa-f]{32})");
     private static final Set<String> UNSUPPORTED_GLOBAL = Set.of("transport-group", "controller", "isns-server",
             "isns-period", "isns-timeout", "pidfile");
     private static final Set<String> AUTH_KEYS = Set.of("auth-type", "chap", "chap-mutual", "initiator-name",
@@ -522,6 +525,10 @@ public final class ConfigParser {
         // ---- targets
 
         TargetDef target(String name, JsonNode node, String path) throws ConfigException {
+            if (!ISCSI_NAME.matcher(name).matches()) {
+                throw error(path, "invalid iSCSI name (expected iqn.YYYY-MM.authority[:unique], eui. and 16 hex "
+                        + "digits, or naa. and 16 or 32 hex digits)");
+            }
             ObjectNodeView obj = object(node, path);
             Set<String> keys = new HashSet<>(AUTH_KEYS);
             keys.addAll(Set.of("alias", "auth-group", "portal-group", "lun"));

@@ -8,6 +8,7 @@ import io.jctl.control.message.IoStats;
 import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -27,6 +28,8 @@ import io.jctl.core.stats.IoCounters;
 import io.jctl.core.stats.IoType;
 import io.jctl.core.stats.StatsSnapshot;
 import io.jctl.core.task.Nexus;
+import io.jctl.ctld.DaemonException;
+import io.jctl.ctld.config.ConfigException;
 import io.jctl.iscsi.IscsiFrontend;
 import io.jctl.iscsi.SessionInfo;
 import org.slf4j.Logger;
@@ -44,14 +47,32 @@ import java.util.function.Predicate;
 public final class DaemonControl implements ControlService {
     private static final Logger log = LoggerFactory.getLogger(DaemonControl.class);
 
+    /** Re-reads the configuration; the one-line reason of a failure is what ctladm shows. */
+    @FunctionalInterface
+    public interface Reloader {
+        List<String> reload() throws ConfigException, DaemonException;
+    }
+
     private final TargetCore core;
     private final IscsiFrontend frontend;
     private final long startNanos;
+    private final Reloader reloader;
 
-    public DaemonControl(TargetCore core, IscsiFrontend frontend, long startNanos) {
+    public DaemonControl(TargetCore core, IscsiFrontend frontend, long startNanos, Reloader reloader) {
         this.core = core;
         this.frontend = frontend;
         this.startNanos = startNanos;
+        this.reloader = reloader;
+    }
+
+    @Override
+    public ReloadResult reload() throws ControlException {
+        try {
+            return new ReloadResult(reloader.reload());
+        } catch (ConfigException | DaemonException e) {
+            log.warn("reload refused: {}", e.getMessage());
+            throw new ControlException(e.getMessage());
+        }
     }
 
     @Override

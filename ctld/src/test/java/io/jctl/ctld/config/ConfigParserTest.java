@@ -112,7 +112,7 @@ class ConfigParserTest {
                   a: {path: /tmp/a.img}
                   cd: {backend: ramdisk, device-type: cdrom, size: 1m}
                 target:
-                  iqn.x:t:
+                  iqn.2026-11.x:t:
                     lun: {0: a}
                 """);
         LunDef a = c.luns().get("a");
@@ -125,14 +125,14 @@ class ConfigParserTest {
         assertEquals(AuthType.DENY, t.auth().type());
         assertEquals(List.of("default"), t.portalGroups());
         assertEquals(AuthType.DENY, c.portalGroups().get("default").group().discoveryAuth().type());
-        assertTrue(c.warnings().contains("target iqn.x:t uses auth-group default which denies every login"));
+        assertTrue(c.warnings().contains("target iqn.2026-11.x:t uses auth-group default which denies every login"));
     }
 
     @Test
     void targetPrivateAuthAndLunArrayForm() throws Exception {
         CtldConfig c = yaml("""
                 target:
-                  iqn.x:t:
+                  iqn.2026-11.x:t:
                     chap-mutual:
                       - {user: u, secret: s-123456789012, mutual-user: m, mutual-secret: m-123456789012}
                     initiator-portal: [127.0.0.1, "::1/128", 10.0.0.0/8]
@@ -143,7 +143,7 @@ class ConfigParserTest {
         assertEquals(AuthType.CHAP_MUTUAL, t.auth().type());
         assertEquals("m", t.auth().credentials().get(0).mutualUser());
         assertEquals(List.of("127.0.0.1", "::1/128", "10.0.0.0/8"), t.auth().initiatorPortals());
-        assertEquals(Map.of(3, "iqn.x:t,lun,3"), t.luns());
+        assertEquals(Map.of(3, "iqn.2026-11.x:t,lun,3"), t.luns());
     }
 
     @Test
@@ -184,14 +184,14 @@ class ConfigParserTest {
                 lun:
                   a: {options: {vendor: {x: 1}}}
                 """);
-        assertError("ctl.yaml: target.\"iqn.x:t\".lun.1024: LUN number must be an integer from 0 to 1023", """
+        assertError("ctl.yaml: target.\"iqn.2026-11.x:t\".lun.1024: LUN number must be an integer from 0 to 1023", """
                 target:
-                  iqn.x:t:
+                  iqn.2026-11.x:t:
                     lun: {1024: a}
                 """);
-        assertError("ctl.yaml: target.\"iqn.x:t\".lun.0: lun 'missing' is not defined", """
+        assertError("ctl.yaml: target.\"iqn.2026-11.x:t\".lun.0: lun 'missing' is not defined", """
                 target:
-                  iqn.x:t:
+                  iqn.2026-11.x:t:
                     lun: {0: missing}
                 """);
         assertError("ctl.yaml: lun.b.ctl-lun: ctl-lun 5 is also used by lun.a", """
@@ -203,18 +203,18 @@ class ConfigParserTest {
 
     @Test
     void badReferencesAndStructure() {
-        assertError("ctl.yaml: target.\"iqn.x:t\".auth-group: auth-group 'nope' is not defined", """
+        assertError("ctl.yaml: target.\"iqn.2026-11.x:t\".auth-group: auth-group 'nope' is not defined", """
                 target:
-                  iqn.x:t: {auth-group: nope}
+                  iqn.2026-11.x:t: {auth-group: nope}
                 """);
-        assertError("ctl.yaml: target.\"iqn.x:t\".portal-group.1.name: portal-group 'pg9' is not defined", """
+        assertError("ctl.yaml: target.\"iqn.2026-11.x:t\".portal-group.1.name: portal-group 'pg9' is not defined", """
                 target:
-                  iqn.x:t:
+                  iqn.2026-11.x:t:
                     portal-group: [default, {name: pg9}]
                 """);
-        assertError("ctl.yaml: target.\"iqn.x:t\".chap: cannot be combined with auth-group", """
+        assertError("ctl.yaml: target.\"iqn.2026-11.x:t\".chap: cannot be combined with auth-group", """
                 target:
-                  iqn.x:t:
+                  iqn.2026-11.x:t:
                     auth-group: no-authentication
                     chap: {user: a, secret: b}
                 """);
@@ -263,6 +263,8 @@ class ConfigParserTest {
                   a: {chap: {user: a}}
                 """);
         assertError("ctl.yaml: timeout: 0 is out of range 1..86400", "timeout: 0\n");
+        assertError("ctl.yaml: target.\"iqn.x\": invalid iSCSI name (expected iqn.YYYY-MM.authority[:unique], eui. "
+                + "and 16 hex digits, or naa. and 16 or 32 hex digits)", "target: {iqn.x: {}}\n");
         assertError("ctl.yaml: target: expected a mapping, got a list", "target: [a]\n");
     }
 
@@ -298,6 +300,17 @@ class ConfigParserTest {
         Path missing = dir.resolve("none.yaml");
         ConfigException e = assertThrows(ConfigException.class, () -> parser.parse(missing));
         assertTrue(e.getMessage().startsWith(missing + ": cannot read: "), e.getMessage());
+    }
+
+    @Test
+    void iscsiNameForms() throws Exception {
+        for (String name : List.of("iqn.2026-11.io.jctl:target0", "eui.02004567A425678D",
+                "naa.52004567BA64678D", "naa.62004567BA64678D0123456789ABCDEF")) {
+            assertEquals(name, yaml("target: {\"" + name + "\": {}}\n").targets().get(0).name());
+        }
+        for (String name : List.of("iqn.26-11.x", "eui.0200", "target0", "naa.xyz")) {
+            assertThrows(ConfigException.class, () -> yaml("target: {\"" + name + "\": {}}\n"), name);
+        }
     }
 
     @Test

@@ -66,7 +66,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     private Channel channel;
-    private Phase phase = Phase.LOGIN;
+    /** Written on the event loop; read by the frontend's session listing from other threads. */
+    private volatile Phase phase = Phase.LOGIN;
     private LoginStateMachine login;
     private SessionParameters params;
     private long sessionId;
@@ -214,7 +215,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     }
 
     private MDC.MDCCloseable mdc() {
-        String who = params != null && params.initiatorName() != null ? params.initiatorName()
+        SessionParameters p = params != null ? params : login != null ? login.parameters() : null;
+        String who = p != null && p.initiatorName() != null ? p.initiatorName()
                 : channel == null ? "?" : String.valueOf(channel.remoteAddress());
         MDC.put("initiator", who);
         return MDC.putCloseable("session", sessionId == 0 ? "login" : Long.toString(sessionId));
@@ -234,6 +236,9 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             return;
         }
         LoginStateMachine.Result result = login.handle(pdu);
+        if (login.parameters().initiatorName() != null) {
+            MDC.put("initiator", login.parameters().initiatorName());
+        }
         switch (result.state()) {
             case CONTINUE -> channel.writeAndFlush(result.response());
             case FAILED -> {
@@ -289,7 +294,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private void fullFeaturePdu(Pdu pdu) {
         Bhs bhs = pdu.bhs();
         int opcode = bhs.opcode();
-        if (pdu.dataDigestError()) {
+        if (pdu.dataDigestError() && opcode != Opcode.DATA_OUT) {
             log.warn("{} with data digest error; rejected", bhs);
             reject(bhs, REJECT_DATA_DIGEST);
             return;

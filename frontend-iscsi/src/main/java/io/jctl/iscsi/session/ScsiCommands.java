@@ -187,7 +187,8 @@ final class ScsiCommands implements TaskTransport {
         TaskState st = new TaskState(task, itt, bhs.lun(), write || read ? expected : 0, write, read);
         task.setFrontendState(st);
         st.unsolicitedLimit = unsolicitedFollows ? Math.min(params.firstBurstLength(), expected) : immediateLength;
-        st.unsolicitedDone = !unsolicitedFollows;
+        // Immediate data that already fills the unsolicited allowance leaves nothing to follow, whatever F says.
+        st.unsolicitedDone = !unsolicitedFollows || immediateLength >= st.unsolicitedLimit;
         if (immediateLength > 0) {
             st.received = Unpooled.compositeBuffer(Integer.MAX_VALUE);
             st.received.addComponent(true, immediate.retainedSlice());
@@ -265,10 +266,15 @@ final class ScsiCommands implements TaskTransport {
             log.debug("Data-Out for abandoned task ITT 0x{} dropped", Integer.toHexString(itt));
             return;
         }
+        if (pdu.dataDigestError()) {
+            // Without error recovery the lost data cannot be asked for again.
+            abandon(st, bhs, "data digest error", Connection.REJECT_DATA_DIGEST);
+            return;
+        }
         boolean last = bhs.finalFlag();
         if (ttt == Bhs.RESERVED_TAG) {
             if (st.unsolicitedDone) {
-                abandon(st, bhs, "unsolicited Data-Out not expected");
+                abandon(st, bhs, "unsolicited Data-Out not expected", Connection.REJECT_PROTOCOL_ERROR);
                 return;
             }
             if (!accept(st, bhs, st.unsolicitedDataSn, st.unsolicitedLimit, data)) {
@@ -303,7 +309,8 @@ final class ScsiCommands implements TaskTransport {
             if (r2t.received == r2t.length) {
                 st.r2ts.pollFirst();
             } else if (last) {
-                abandon(st, bhs, "Data-Out sequence ended after " + r2t.received + " of " + r2t.length + " bytes");
+                abandon(st, bhs, "Data-Out sequence ended after " + r2t.received + " of " + r2t.length + " bytes",
+                        Connection.REJECT_PROTOCOL_ERROR);
                 return;
             }
         }
@@ -324,7 +331,7 @@ final class ScsiCommands implements TaskTransport {
             problem = "data up to " + ((long) offset + length) + " exceeds the sequence end " + limit;
         }
         if (problem != null) {
-            abandon(st, bhs, problem);
+            abandon(st, bhs, problem, Connection.REJECT_PROTOCOL_ERROR);
             return false;
         }
         if (length > 0) {
@@ -341,9 +348,9 @@ final class ScsiCommands implements TaskTransport {
      * A Data-Out breaks the sequence rules. Without error recovery the command cannot complete: the PDU is rejected
      * (the initiator fails the command), the core is told to abort the task, and nothing more is sent for it.
      */
-    private void abandon(TaskState st, Bhs bhs, String problem) {
+    private void abandon(TaskState st, Bhs bhs, String problem, int reason) {
         log.warn("Data-Out for ITT 0x{}: {}; rejected, task abandoned", Integer.toHexString(st.itt), problem);
-        conn.reject(bhs, Connection.REJECT_PROTOCOL_ERROR);
+        conn.reject(bhs, reason);
         st.abandoned = true;
         if (st.dataRequest != null) {
             st.dataRequest.completeExceptionally(new IllegalStateException(st.task + " abandoned after a bad Data-Out"));

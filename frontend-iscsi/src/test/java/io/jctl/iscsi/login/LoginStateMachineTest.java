@@ -214,6 +214,13 @@ class LoginStateMachineTest {
     }
 
     @Test
+    void offlinePortRefusesLogins() {
+        port.setOnline(false);
+        expectFailure(LoginStatus.SERVICE_UNAVAILABLE, request(0, 1, true, 0, "InitiatorName", INITIATOR,
+                "TargetName", TARGET));
+    }
+
+    @Test
     void accessChecks() {
         targetAuth = AuthGroup.noAccess();
         expectFailure(LoginStatus.AUTHENTICATION_FAILURE, request(0, 1, true, 0, "InitiatorName", INITIATOR,

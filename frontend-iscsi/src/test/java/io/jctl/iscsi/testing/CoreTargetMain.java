@@ -7,6 +7,8 @@ import io.jctl.core.lun.LunConfig;
 import io.jctl.core.lun.LunType;
 import io.jctl.core.port.Port;
 import io.jctl.iscsi.AuthGroup;
+import io.jctl.iscsi.AuthType;
+import io.jctl.iscsi.ChapCredential;
 import io.jctl.iscsi.IscsiFrontend;
 import io.jctl.iscsi.IscsiSettings;
 import io.jctl.iscsi.IscsiTarget;
@@ -19,7 +21,8 @@ import java.util.Map;
 
 /**
  * The real core, a RAM disk LUN and this frontend on 127.0.0.1:PORT (0 picks a port), for trying real initiators
- * against the frontend before the daemon wires everything: {@code CoreTargetMain [port [sizeMiB]]}.
+ * against the frontend before the daemon wires everything:
+ * {@code CoreTargetMain [port [sizeMiB [chapUser chapSecret [mutualUser mutualSecret]]]]}.
  */
 public final class CoreTargetMain {
     public static final String TARGET = "iqn.2026-11.io.jctl:target0";
@@ -34,8 +37,15 @@ public final class CoreTargetMain {
         Port port = core.ports().create("iscsi", TARGET, 1, Map.of());
         PortalGroup pg = new PortalGroup("pg0", 1, List.of(new InetSocketAddress("127.0.0.1", portNumber)),
                 AuthGroup.noAuthentication());
+        AuthGroup auth = AuthGroup.noAuthentication();
+        if (args.length > 3) {
+            boolean mutual = args.length > 5;
+            auth = new AuthGroup("chap", mutual ? AuthType.CHAP_MUTUAL : AuthType.CHAP,
+                    List.of(new ChapCredential(args[2], args[3], mutual ? args[4] : null, mutual ? args[5] : null)),
+                    List.of(), List.of());
+        }
         IscsiFrontend frontend = new IscsiFrontend(core, IscsiSettings.defaults());
-        frontend.setTargets(List.of(new IscsiTarget(TARGET, "ramdisk", AuthGroup.noAuthentication(),
+        frontend.setTargets(List.of(new IscsiTarget(TARGET, "ramdisk", auth,
                 List.of(new TargetPortal(pg, port)))));
         frontend.listen(pg);
         System.out.println("listening on " + frontend.boundAddresses());

@@ -221,7 +221,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
             t = t.getCause();
         }
         if (t instanceof ScsiException se) {
-            log.debug("{}: {}", task, se.getMessage());
+            log.info("{} on {}: {}", task, lun(), se.getMessage());
             return se;
         }
         if (t instanceof DataOutFailed d) {

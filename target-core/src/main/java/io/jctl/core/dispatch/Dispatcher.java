@@ -109,7 +109,7 @@ public final class Dispatcher {
         try {
             row = rows.lookup(task.cdb());
         } catch (ScsiException e) {
-            log.debug("{}: CDB refused: {}", task, e.getMessage());
+            log.info("{}: CDB refused: {}", task, e.getMessage());
             reject(task, ctx, e);
             return;
         }

@@ -1,5 +1,10 @@
 package io.jctl.core.dispatch;
 
+import io.jctl.core.scsi.ScsiException;
+import io.jctl.core.scsi.ScsiStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * order they became runnable and never contend with each other for a thread.
  */
 public final class LaneExecutor implements TaskExecutor {
+    private static final Logger log = LoggerFactory.getLogger(LaneExecutor.class);
+
     private final ExecutorService[] lanes;
 
     public LaneExecutor(int threads) {
@@ -43,7 +50,8 @@ public final class LaneExecutor implements TaskExecutor {
         try {
             lanes[Math.floorMod(key, lanes.length)].execute(command);
         } catch (RejectedExecutionException e) {
-            command.fail(new IllegalStateException("target is shutting down", e));
+            log.warn("{}: target is shutting down; answered BUSY", command);
+            command.fail(ScsiException.status(ScsiStatus.BUSY));
         }
     }
 

@@ -83,4 +83,15 @@ class ConcurrentDispatchTest {
             completer.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void commandsArrivingAfterShutdownAreAnsweredBusy() throws Exception {
+        LaneExecutor lanes = new LaneExecutor(1);
+        try (CoreHarness h = new CoreHarness(lanes)) {
+            h.disk(0);
+            Nexus n = h.nexus("n");
+            lanes.close();
+            assertEquals(ScsiStatus.BUSY, h.run(n, 0, io.jctl.core.testing.TestCommands.cdb(0x00)).status());
+        }
+    }
 }

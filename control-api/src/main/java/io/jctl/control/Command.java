@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
 import io.jctl.control.message.ReloadResult;
@@ -51,6 +52,12 @@ public enum Command {
         @Override
         public Object invoke(ControlService service, Object args) throws ControlException {
             return service.portlist();
+        }
+    },
+    LUNMAP(LunMapArgs.class, new TypeReference<PortInfo>() { }) {
+        @Override
+        public Object invoke(ControlService service, Object args) throws ControlException {
+            return service.lunmap((LunMapArgs) args);
         }
     },
     ISLIST(NoArgs.class, new TypeReference<List<SessionEntry>>() { }) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
 import io.jctl.control.message.ReloadResult;
@@ -74,6 +75,11 @@ public final class ControlClient implements ControlService, AutoCloseable {
     @Override
     public List<PortInfo> portlist() throws ControlException {
         return call(Command.PORTLIST, new Command.NoArgs());
+    }
+
+    @Override
+    public PortInfo lunmap(LunMapArgs args) throws ControlException {
+        return call(Command.LUNMAP, args);
     }
 
     @Override

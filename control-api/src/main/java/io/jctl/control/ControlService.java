@@ -3,6 +3,7 @@ package io.jctl.control;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
 import io.jctl.control.message.ReloadResult;
@@ -34,6 +35,9 @@ public interface ControlService {
     List<LunInfo> devlist(DevListArgs args) throws ControlException;
 
     List<PortInfo> portlist() throws ControlException;
+
+    /** Changes a port's LUN map; returns the port as portlist would show it. */
+    PortInfo lunmap(LunMapArgs args) throws ControlException;
 
     List<SessionEntry> islist() throws ControlException;
 

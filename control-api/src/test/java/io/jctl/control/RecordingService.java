@@ -4,6 +4,7 @@ import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.IoStats;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
 import io.jctl.control.message.ReloadResult;
@@ -98,5 +99,11 @@ public class RecordingService implements ControlService {
     public ReloadResult reload() {
         calls.add("reload");
         return new ReloadResult(List.of("lun a: created as LUN 1"));
+    }
+
+    @Override
+    public PortInfo lunmap(LunMapArgs args) {
+        calls.add(args);
+        return portlist().get(0);
     }
 }

@@ -5,6 +5,7 @@ import io.jctl.control.ControlService;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
 import io.jctl.control.message.ReloadResult;
@@ -102,5 +103,15 @@ class FakeService implements ControlService {
             throw new ControlException("nothing to reload: ctld runs the embedded default (no --config)");
         }
         return new ReloadResult(reloadChanges);
+    }
+
+    @Override
+    public PortInfo lunmap(LunMapArgs args) throws ControlException {
+        calls.add(args);
+        if (args.port() != 2) {
+            throw new ControlException("port " + args.port() + " does not exist");
+        }
+        return new PortInfo(2, false, "iscsi", "iqn.2026-11.io.jctl:t2,t,0x0002", 2, 0, "iqn.2026-11.io.jctl:t2",
+                Map.of(0, 5, 1, 6, 3, 9), List.of(), Map.of());
     }
 }

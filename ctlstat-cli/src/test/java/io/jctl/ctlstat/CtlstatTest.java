@@ -8,6 +8,7 @@ import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.IoStats;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
 import io.jctl.control.message.ReloadResult;
@@ -87,6 +88,11 @@ class CtlstatTest {
 
         @Override
         public ReloadResult reload() {
+            throw new AssertionError();
+        }
+
+        @Override
+        public PortInfo lunmap(LunMapArgs args) {
             throw new AssertionError();
         }
     }

@@ -345,6 +345,18 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void logoutOfAnotherConnectionIsRefused() {
+        h.login();
+        Bhs logout = Bhs.create(Opcode.LOGOUT_REQUEST).flags(0x80 | 1).itt(0xa2).u32(24, h.cmdSn).u16(20, 7);
+        logout.bytes()[0] |= 0x40;
+        h.send(Pdu.of(logout));
+        Pdu rsp = h.next();
+        assertEquals(1, rsp.bhs().u8(2), "CID not found");
+        rsp.release();
+        assertTrue(h.ch.isOpen());
+    }
+
+    @Test
     void logoutForRecoveryIsRefused() {
         h.login();
         Bhs logout = Bhs.create(Opcode.LOGOUT_REQUEST).flags(0x80 | 2).itt(0xa1).u32(24, h.cmdSn);

@@ -193,6 +193,13 @@ class CtladmTest {
     }
 
     @Test
+    void subcommandHelpNeedsNoOtherArguments() {
+        assertEquals(0, run("create", "--help"));
+        assertTrue(out.startsWith("Usage: ctladm create "), out);
+        assertEquals(List.of(), service.calls);
+    }
+
+    @Test
     void reloadListsChanges() {
         service.reloadChanges = List.of("lun a: created as LUN 1", "target iqn.2026-11.x:t: changed");
         assertEquals(0, run("reload"));

@@ -52,6 +52,7 @@ public final class Daemon implements AutoCloseable {
     private final List<Pattern> expectedErrors = new ArrayList<>();
     private Process process;
     private boolean stopped;
+    private boolean terminated;
 
     private Daemon(String name, Path workDir, int port) {
         this.name = name;
@@ -174,16 +175,24 @@ public final class Daemon implements AutoCloseable {
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
-    /** SIGTERM, then the checks of a clean stop. Idempotent. */
+    /** Sends SIGTERM and returns at once; {@link #stop()} then waits for the exit and checks it. */
+    public void sigterm() {
+        if (!terminated) {
+            terminated = true;
+            process.destroy(); // SIGTERM on Unix
+        }
+    }
+
+    /** SIGTERM (unless sent already), then the checks of a clean stop. Idempotent. */
     public void stop() {
         if (stopped) return;
         stopped = true;
         List<String> problems = new ArrayList<>();
         try {
-            if (!process.isAlive()) {
+            if (!process.isAlive() && !terminated) {
                 problems.add("the daemon had already exited with status " + process.exitValue());
             } else {
-                process.destroy(); // SIGTERM
+                sigterm();
                 if (!process.waitFor(STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
                     appendThreadDump();
                     process.destroyForcibly();

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +90,9 @@ public final class IscsiFrontend implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             DigestSettings digests = new DigestSettings(settings.maxRecvDataSegmentLength());
+                            // Responses written while a read batch is handled go out in one flush.
+                            ch.pipeline().addLast("flush", new FlushConsolidationHandler(
+                                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                             ch.pipeline().addLast("decoder", new PduDecoder(digests));
                             ch.pipeline().addLast("encoder", new PduEncoder(digests));
                             ch.pipeline().addLast("connection",

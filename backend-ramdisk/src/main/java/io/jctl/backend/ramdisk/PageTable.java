@@ -1,12 +1,15 @@
 package io.jctl.backend.ramdisk;
 
+import io.netty.buffer.ByteBuf;
+
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A sparse radix tree of fixed-size pages indexed by page number. Each node has {@link #FANOUT} slots; leaves hold
- * {@code byte[]} pages, inner nodes hold nodes. Nodes and pages are created on demand with compare-and-set, so
+ * pages (off-heap {@link ByteBuf}s), inner nodes hold nodes. Nodes and pages are installed with compare-and-set, so
  * concurrent writers never lose a page; a missing slot means "never written" (reads as zeros). Removing a page is
- * clearing its slot, which is how truncation (and later UNMAP) frees memory.
+ * clearing its slot and releasing it under its monitor, which is how truncation (and later UNMAP) frees memory;
+ * whoever copies to or from a page holds the same monitor and skips a page whose reference count is 0.
  */
 final class PageTable {
     static final int BITS = 9;
@@ -21,8 +24,8 @@ final class PageTable {
             super(FANOUT);
         }
 
-        byte[] page(int slot) {
-            return (byte[]) get(slot);
+        ByteBuf page(int slot) {
+            return (ByteBuf) get(slot);
         }
     }
 
@@ -83,7 +86,7 @@ final class PageTable {
         root = r;
     }
 
-    /** Removes every page from {@code keepPages} on; returns the number of pages removed. */
+    /** Removes and releases every page from {@code keepPages} on; returns the number of pages removed. */
     synchronized long truncate(long keepPages) {
         Root r = root;
         return truncate(r.node(), r.levels(), 0, keepPages);
@@ -93,7 +96,11 @@ final class PageTable {
         long removed = 0;
         if (levels == 1) {
             for (int i = (int) Math.min(FANOUT, Math.max(0, keepPages - firstPage)); i < FANOUT; i++) {
-                if (node.getAndSet(i, null) != null) {
+                ByteBuf page = (ByteBuf) node.getAndSet(i, null);
+                if (page != null) {
+                    synchronized (page) {
+                        page.release();
+                    }
                     removed++;
                 }
             }

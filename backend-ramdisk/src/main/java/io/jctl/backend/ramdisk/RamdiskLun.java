@@ -5,10 +5,11 @@ import io.jctl.core.backend.BackendIoException;
 import io.jctl.core.backend.BackendLun;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,14 +17,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One RAM disk LUN. Data lives in {@code byte[]} pages of a {@link PageTable}, allocated on first write; pages
- * never written read as zeros. Every page copy holds the page's monitor, so a page is never seen half written.
- * Space is reserved for all missing pages of a write before any byte is copied: a write that does not fit in
- * {@code capacity} fails with NO_SPACE and changes nothing. Operations run on the caller's thread and return
- * completed futures.
+ * One RAM disk LUN. Data lives in off-heap pages of a {@link PageTable}, allocated on first write from a pool of
+ * its own; pages never written read as zeros. Pages are off the Java heap so that gigabytes of them are never
+ * copied by the garbage collector (heap pages cost pauses of a second while a LUN fills). Every copy to or from a
+ * page holds the page's monitor, so a page is never seen half written. Space is reserved for all missing pages of
+ * a write before any byte is copied: a write that does not fit in {@code capacity} fails with NO_SPACE and changes
+ * nothing. Operations run on the caller's thread and return completed futures.
  */
 final class RamdiskLun implements BackendLun {
     private static final Logger log = LoggerFactory.getLogger(RamdiskLun.class);
+    /**
+     * Pages of every RAM disk. Long-lived pages get arenas apart from short-lived network buffers, and no thread
+     * caches, so a freed page goes straight back to its arena.
+     */
+    private static final PooledByteBufAllocator PAGES = new PooledByteBufAllocator(true, 0,
+            PooledByteBufAllocator.defaultNumDirectArena(), PooledByteBufAllocator.defaultPageSize(),
+            PooledByteBufAllocator.defaultMaxOrder(), 0, 0, false);
 
     private final int blockSize;
     private final int pageSize;
@@ -54,6 +63,11 @@ final class RamdiskLun implements BackendLun {
         long pages = pagesFor(blockCount * blockSize);
         this.table = new PageTable(pages);
         this.capacityLimited = capacityPages < pages;
+        if (capacity > PlatformDependent.maxDirectMemory()) {
+            log.warn("ramdisk: capacity {} exceeds the JVM's direct memory limit of {} bytes; writes will fail with"
+                    + " SPACE ALLOCATION FAILED before the capacity is used (raise -XX:MaxDirectMemorySize)",
+                    capacity, PlatformDependent.maxDirectMemory());
+        }
         log.info("ramdisk: {} blocks of {} bytes, {}, pages of {} bytes{}", blockCount, blockSize,
                 blackHole ? "black hole (capacity 0)" : "capacity " + capacity + " bytes", pageSize,
                 readOnly ? ", read-only" : "");
@@ -114,6 +128,9 @@ final class RamdiskLun implements BackendLun {
                 store(lba * blockSize, data, data.readerIndex(), length);
             } catch (BackendIoException e) {
                 return CompletableFuture.failedFuture(e);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(new BackendIoException(BackendIoException.Kind.INTERNAL,
+                        "ramdisk write failed: " + e, e));
             }
         }
         return CompletableFuture.completedFuture(null);
@@ -144,15 +161,28 @@ final class RamdiskLun implements BackendLun {
             long pageIndex = pos >>> pageShift;
             PageTable.Node leaf = table.leaf(pageIndex, false);
             int slot = PageTable.slot(pageIndex);
+            if (leaf == null) {
+                // no page of this leaf was ever written: one run of zeros up to the leaf's end
+                long toLeafEnd = ((long) (PageTable.FANOUT - slot) << pageShift) - (pos & pageMask);
+                int n = (int) Math.min(length, toLeafEnd);
+                out.writeZero(n);
+                pos += n;
+                length -= n;
+                continue;
+            }
             do {
                 int offset = (int) (pos & pageMask);
                 int n = Math.min(length, pageSize - offset);
-                byte[] page = leaf == null ? null : leaf.page(slot);
+                ByteBuf page = leaf.page(slot);
                 if (page == null) {
                     out.writeZero(n);
                 } else {
                     synchronized (page) {
-                        out.writeBytes(page, offset, n);
+                        if (page.refCnt() > 0) {
+                            out.writeBytes(page, offset, n);
+                        } else {
+                            out.writeZero(n);   // freed (truncated) while we looked it up
+                        }
                     }
                 }
                 pos += n;
@@ -182,18 +212,8 @@ final class RamdiskLun implements BackendLun {
                 do {
                     int offset = (int) (pos & pageMask);
                     int n = Math.min(length, pageSize - offset);
-                    byte[] page = leaf.page(slot);
-                    while (page == null) {
-                        byte[] fresh = new byte[pageSize];
-                        if (leaf.compareAndSet(slot, null, fresh)) {
-                            page = fresh;
-                            created++;
-                        } else {
-                            page = leaf.page(slot);
-                        }
-                    }
-                    synchronized (page) {
-                        data.getBytes(index, page, offset, n);
+                    if (copyInto(leaf, slot, data, index, offset, n)) {
+                        created++;
                     }
                     pos += n;
                     index += n;
@@ -205,6 +225,54 @@ final class RamdiskLun implements BackendLun {
             if (created != reserved) {
                 usedPages.addAndGet(created - reserved);
             }
+        }
+    }
+
+    /**
+     * Copies {@code n} bytes of {@code data} to {@code offset} of the page in {@code leaf} at {@code slot}; returns
+     * true when it had to create the page. A new page is filled before it is published, so no reader sees it
+     * half written.
+     */
+    private boolean copyInto(PageTable.Node leaf, int slot, ByteBuf data, int index, int offset, int n)
+            throws BackendIoException {
+        while (true) {
+            ByteBuf page = leaf.page(slot);
+            if (page == null) {
+                ByteBuf fresh = newPage();
+                boolean published = false;
+                try {
+                    fresh.setZero(0, offset);
+                    data.getBytes(index, fresh, offset, n);
+                    fresh.setZero(offset + n, pageSize - offset - n);
+                    published = leaf.compareAndSet(slot, null, fresh);
+                } finally {
+                    if (!published) {
+                        fresh.release();
+                    }
+                }
+                if (published) {
+                    return true;
+                }
+                continue;
+            }
+            synchronized (page) {
+                if (page.refCnt() > 0) {
+                    data.getBytes(index, page, offset, n);
+                    return false;
+                }
+            }
+            // the page was freed under us; its slot is empty or holds a newer page now
+        }
+    }
+
+    private ByteBuf newPage() throws BackendIoException {
+        try {
+            return PAGES.directBuffer(pageSize, pageSize);
+        } catch (OutOfMemoryError e) {
+            // Only the JVM's direct memory limit gets here (capacity is checked before); pages already copied by
+            // this write stay, as when a disk fails mid-write.
+            log.error("ramdisk: out of direct memory for pages ({}); raise -XX:MaxDirectMemorySize", e.getMessage());
+            throw new BackendIoException(BackendIoException.Kind.NO_SPACE, "ramdisk: out of direct memory", e);
         }
     }
 
@@ -284,10 +352,12 @@ final class RamdiskLun implements BackendLun {
         }
         long pageIndex = end >>> pageShift;
         PageTable.Node leaf = table.leaf(pageIndex, false);
-        byte[] page = leaf == null ? null : leaf.page(PageTable.slot(pageIndex));
+        ByteBuf page = leaf == null ? null : leaf.page(PageTable.slot(pageIndex));
         if (page != null) {
             synchronized (page) {
-                Arrays.fill(page, offset, pageSize, (byte) 0);
+                if (page.refCnt() > 0) {
+                    page.setZero(offset, pageSize - offset);
+                }
             }
         }
     }

@@ -235,6 +235,10 @@ public final class LoginStateMachine {
                     .filter(p -> p.group().name().equals(env.portalGroup().name())).findFirst()
                     .orElseThrow(() -> new LoginFailure(LoginStatus.NOT_FOUND, "target " + targetName
                             + " not reachable through portal group " + env.portalGroup().name()));
+            if (!portal.port().online()) {
+                throw new LoginFailure(LoginStatus.SERVICE_UNAVAILABLE, "port " + portal.port().portName()
+                        + " is offline");
+            }
             params.target = target;
             params.portal = portal;
             authGroup = target.auth();

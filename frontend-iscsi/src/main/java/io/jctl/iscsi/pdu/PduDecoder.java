@@ -37,7 +37,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         boolean headerDigest = settings.headerDigest();
         boolean dataDigest = settings.dataDigest() && dataLength > 0;
         if (dataLength > settings.maxRecvDataSegmentLength()) {
-            out.add(fail(in, FramingError.Kind.OVERSIZED_SEGMENT, String.format(
+            out.add(fail(in, start, FramingError.Kind.OVERSIZED_SEGMENT, String.format(
                     "data segment of %d bytes exceeds MaxRecvDataSegmentLength %d", dataLength,
                     settings.maxRecvDataSegmentLength())));
             return;
@@ -57,15 +57,14 @@ public final class PduDecoder extends ByteToMessageDecoder {
             byte[] covered = ahsLength == 0 ? header : concat(header, ahs);
             int actual = Crc32c.of(covered, 0, covered.length);
             if (expected != actual) {
-                in.readerIndex(start);
-                out.add(fail(in, FramingError.Kind.HEADER_DIGEST, String.format(
+                out.add(fail(in, start, FramingError.Kind.HEADER_DIGEST, String.format(
                         "header digest 0x%08x, computed 0x%08x", expected, actual)));
                 return;
             }
         }
         Bhs bhs = Bhs.wrap(header);
         if (ahsLength > 0 && !validAhs(ahs)) {
-            out.add(fail(in, FramingError.Kind.BAD_AHS, "AHS lengths do not add up to TotalAHSLength"));
+            out.add(fail(in, start, FramingError.Kind.BAD_AHS, "AHS lengths do not add up to TotalAHSLength"));
             return;
         }
         ByteBuf data = dataLength == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(dataLength);
@@ -83,15 +82,16 @@ public final class PduDecoder extends ByteToMessageDecoder {
         out.add(new Pdu(bhs, ahs, data, digestError));
     }
 
-    private FramingError fail(ByteBuf in, FramingError.Kind kind, String detail) {
+    /** Gives up on the stream: everything buffered and everything still to come is discarded. */
+    private FramingError fail(ByteBuf in, int start, FramingError.Kind kind, String detail) {
         failed = true;
         byte[] header = new byte[Bhs.LENGTH];
-        in.getBytes(in.readerIndex(), header);
+        in.getBytes(start, header);
         in.skipBytes(in.readableBytes());
         return new FramingError(kind, Bhs.wrap(header), detail);
     }
 
-    /** Each AHS is a 2-byte length, a type byte, a reserved byte, then the length padded to 4 bytes. */
+    /** Each AHS is a 2-byte length, a type byte, then that many bytes, padded to 4 (RFC 7143 §11.2.2). */
     private static boolean validAhs(byte[] ahs) {
         int off = 0;
         while (off < ahs.length) {
@@ -99,8 +99,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
                 return false;
             }
             int len = ((ahs[off] & 0xff) << 8) | (ahs[off + 1] & 0xff);
-            off += 3 + len + 1;
-            off = (off + 3) & ~3;
+            off = (off + 3 + len + 3) & ~3;
         }
         return off == ahs.length;
     }

@@ -66,7 +66,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     private Channel channel;
-    private Phase phase = Phase.LOGIN;
+    /** Written on the event loop; read by the frontend's session listing from other threads. */
+    private volatile Phase phase = Phase.LOGIN;
     private LoginStateMachine login;
     private SessionParameters params;
     private long sessionId;
@@ -78,7 +79,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private ScheduledFuture<?> loginTimer;
     private ScheduledFuture<?> idleTimer;
     private ScheduledFuture<?> logoutTimer;
-    private long lastReceive;
+    /** Something arrived since the last idle check. */
+    private boolean receivedSinceCheck;
     private boolean pingOutstanding;
     private int pingTag;
     private PendingText pendingText;
@@ -174,8 +176,11 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             if (phase == Phase.CLOSED) {
                 return;
             }
-            lastReceive = System.nanoTime();
-            pingOutstanding = false;
+            receivedSinceCheck = true;
+            if (pingOutstanding) {
+                pingOutstanding = false;
+                scheduleIdleCheck(settings.nopInterval().toNanos());
+            }
             if (msg instanceof FramingError error) {
                 framingError(error);
             } else if (msg instanceof Pdu pdu) {
@@ -210,7 +215,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     }
 
     private MDC.MDCCloseable mdc() {
-        String who = params != null && params.initiatorName() != null ? params.initiatorName()
+        SessionParameters p = params != null ? params : login != null ? login.parameters() : null;
+        String who = p != null && p.initiatorName() != null ? p.initiatorName()
                 : channel == null ? "?" : String.valueOf(channel.remoteAddress());
         MDC.put("initiator", who);
         return MDC.putCloseable("session", sessionId == 0 ? "login" : Long.toString(sessionId));
@@ -230,6 +236,9 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             return;
         }
         LoginStateMachine.Result result = login.handle(pdu);
+        if (login.parameters().initiatorName() != null) {
+            MDC.put("initiator", login.parameters().initiatorName());
+        }
         switch (result.state()) {
             case CONTINUE -> channel.writeAndFlush(result.response());
             case FAILED -> {
@@ -274,6 +283,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
                         params.discovery() ? "discovery" : "normal", sessionId, remoteAddress(),
                         params.target() == null ? group.name() : params.target().name(), params.tsih(),
                         params.headerDigest(), params.dataDigest());
+                receivedSinceCheck = false;
                 scheduleIdleCheck(settings.nopInterval().toNanos());
             }
         }));
@@ -284,7 +294,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private void fullFeaturePdu(Pdu pdu) {
         Bhs bhs = pdu.bhs();
         int opcode = bhs.opcode();
-        if (pdu.dataDigestError()) {
+        if (pdu.dataDigestError() && opcode != Opcode.DATA_OUT) {
             log.warn("{} with data digest error; rejected", bhs);
             reject(bhs, REJECT_DATA_DIGEST);
             return;
@@ -378,6 +388,18 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
         }
         boolean cold = function == 7;
         long referenced = req.u32(20) & 0xffffffffL;
+        if (f == TmfFunction.ABORT_TASK && !commands.active(req.u32(20))) {
+            // RFC 7143 §11.5.1: a task not here whose RefCmdSN is still inside the window was never received and
+            // counts as aborted; otherwise it has finished and does not exist.
+            int refCmdSn = req.u32(32);
+            boolean pending = !CommandWindow.before(refCmdSn, window.expCmdSn())
+                    && CommandWindow.before(refCmdSn, req.u32(24));
+            log.info("ABORT TASK for ITT 0x{} not in progress: {}", Long.toHexString(referenced),
+                    pending ? "not yet received" : "does not exist");
+            tmfResponse(itt, TmfResponse.of(pending ? TmfResponse.Code.FUNCTION_COMPLETE
+                    : TmfResponse.Code.TASK_DOES_NOT_EXIST), false);
+            return;
+        }
         log.info("task management {} lun {} ref 0x{}", f, req.lun() >>> 48, Long.toHexString(referenced));
         CompletableFuture<TmfResponse> future;
         try {
@@ -410,8 +432,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             case FUNCTION_SUCCEEDED -> 7;
             case FUNCTION_REJECTED -> 255;
         });
-        // RFC 7144 §4.5: Additional Response Information, for QUERY ASYNCHRONOUS EVENT.
-        rsp.u24(37, r.additionalInfo());
+        // RFC 7144: Additional Response Information (bytes 8-10), for QUERY ASYNCHRONOUS EVENT.
+        rsp.u24(8, r.additionalInfo());
         send(Pdu.of(rsp), StatSn.ADVANCE);
         if (closeAfter) {
             log.info("target cold reset: closing the connection");
@@ -513,7 +535,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
 
     void reject(Bhs rejected, int reason) {
         Bhs rsp = Bhs.create(Opcode.REJECT).flags(Bhs.FINAL).u8(2, reason).itt(Bhs.RESERVED_TAG);
-        send(Pdu.of(rsp, Unpooled.wrappedBuffer(rejected.bytes().clone())), StatSn.ADVANCE);
+        // ITT is reserved, so StatSN does not advance (as libiscsi and open-iscsi account for it).
+        send(Pdu.of(rsp, Unpooled.wrappedBuffer(rejected.bytes().clone())), StatSn.CURRENT);
     }
 
     /** Runs on this connection's event loop. */
@@ -556,24 +579,26 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
 
     private void scheduleIdleCheck(long delayNanos) {
         cancel(idleTimer);
-        idleTimer = channel.eventLoop().schedule(this::idleCheck, Math.max(delayNanos, 0), TimeUnit.NANOSECONDS);
+        idleTimer = channel.eventLoop().schedule(this::idleCheck, delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Runs every NOP interval: silence for a whole interval sends a NOP-In ping (RFC 7143 §11.19), and a ping still
+     * unanswered (nothing at all received) after the NOP timeout drops the session, as CTL's ping timeout does.
+     */
     private void idleCheck() {
         try (MDC.MDCCloseable a = mdc()) {
             if (phase != Phase.FULL_FEATURE) {
                 return;
             }
-            long now = System.nanoTime();
             if (pingOutstanding) {
                 log.warn("no answer to NOP-In ping within {}; dropping session", settings.nopTimeout());
                 close("ping timeout");
                 return;
             }
-            long idle = now - lastReceive;
-            long interval = settings.nopInterval().toNanos();
-            if (idle < interval) {
-                scheduleIdleCheck(interval - idle);
+            if (receivedSinceCheck) {
+                receivedSinceCheck = false;
+                scheduleIdleCheck(settings.nopInterval().toNanos());
                 return;
             }
             pingOutstanding = true;
@@ -594,7 +619,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             log.info("asking the initiator to log out within {} s", timeoutSeconds);
             Bhs msg = Bhs.create(Opcode.ASYNC_MESSAGE).flags(Bhs.FINAL).itt(Bhs.RESERVED_TAG);
             msg.u8(36, 1).u16(38, 0).u16(40, 0).u16(42, (int) Math.min(timeoutSeconds, 0xffff));
-            send(Pdu.of(msg), StatSn.ADVANCE);
+            send(Pdu.of(msg), StatSn.CURRENT);
             cancel(logoutTimer);
             logoutTimer = channel.eventLoop().schedule(() -> onLoop(() -> {
                 log.warn("initiator did not log out within {} s; dropping session", timeoutSeconds);
@@ -626,12 +651,12 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
                 commands.connectionLost();
             }
             if (nexus != null) {
+                port.nexusLogout(nexus);
                 try {
                     registry.core().nexusLost(nexus);
                 } catch (RuntimeException e) {
                     log.error("core failed to handle nexus loss of {}", nexus, e);
                 }
-                port.nexusLogout(nexus);
             }
             registry.unregister(this);
         }

@@ -7,6 +7,8 @@ import io.jctl.core.task.Nexus;
 import io.jctl.core.task.ScsiTask;
 import io.jctl.core.task.TaskAttribute;
 import io.jctl.core.task.TaskTransport;
+import io.jctl.core.task.TmfFunction;
+import io.jctl.core.task.TmfRequest;
 import io.jctl.iscsi.login.SessionParameters;
 import io.jctl.iscsi.pdu.Bhs;
 import io.jctl.iscsi.pdu.Opcode;
@@ -77,10 +79,13 @@ final class ScsiCommands implements TaskTransport {
         final ArrayDeque<R2t> r2ts = new ArrayDeque<>();
         int nextR2tOffset;
         int r2tSn;
-        /** Data-In. */
+        /** Data-In: PDUs numbered so far, bytes sent, bytes accepted, and bytes accepted but not yet sent. */
         int dataSn;
         int sentLength;
-        Pdu heldDataIn;
+        int queuedIn;
+        CompositeByteBuf pendingIn;
+        /** A Data-Out of this task was rejected: the initiator has given up on it, no response goes out. */
+        boolean abandoned;
         /** Completion waiting for unsolicited data to finish arriving. */
         boolean completionParked;
         ByteBuf parkedFinalData;
@@ -119,6 +124,12 @@ final class ScsiCommands implements TaskTransport {
 
     int outstanding() {
         return tasks.size();
+    }
+
+    /** Is a command with this ITT still in progress? */
+    boolean active(int itt) {
+        TaskState st = tasks.get(itt);
+        return st != null && !st.abandoned;
     }
 
     // ---- SCSI Command -----------------------------------------------------------------------------------------
@@ -222,7 +233,7 @@ final class ScsiCommands implements TaskTransport {
                 System.arraycopy(ahs, off + 4, cdb, 16, extra);
                 return cdb;
             }
-            off = (off + 3 + len + 1 + 3) & ~3;
+            off = (off + 3 + len + 3) & ~3;
         }
         return base;
     }
@@ -233,8 +244,6 @@ final class ScsiCommands implements TaskTransport {
         Bhs bhs = pdu.bhs();
         int itt = bhs.itt();
         int ttt = bhs.u32(20);
-        int dataSn = bhs.u32(36);
-        int offset = bhs.u32(40);
         ByteBuf data = pdu.data();
         int length = data.readableBytes();
         TaskState st = tasks.get(itt);
@@ -252,19 +261,29 @@ final class ScsiCommands implements TaskTransport {
             conn.reject(bhs, Connection.REJECT_INVALID_PDU_FIELD);
             return;
         }
+        if (st.abandoned) {
+            log.debug("Data-Out for abandoned task ITT 0x{} dropped", Integer.toHexString(itt));
+            return;
+        }
+        if (pdu.dataDigestError()) {
+            // Without error recovery the lost data cannot be asked for again.
+            abandon(st, bhs, "data digest error", Connection.REJECT_DATA_DIGEST);
+            return;
+        }
         boolean last = bhs.finalFlag();
         if (ttt == Bhs.RESERVED_TAG) {
             if (st.unsolicitedDone) {
-                log.warn("unsolicited Data-Out for ITT 0x{} not expected; dropping session", Integer.toHexString(itt));
-                conn.close("unexpected unsolicited Data-Out");
+                abandon(st, bhs, "unsolicited Data-Out not expected", Connection.REJECT_PROTOCOL_ERROR);
                 return;
             }
-            if (!accept(st, dataSn, st.unsolicitedDataSn, offset, length, st.unsolicitedLimit, data)) {
+            if (!accept(st, bhs, st.unsolicitedDataSn, st.unsolicitedLimit, data)) {
                 return;
             }
             st.unsolicitedDataSn++;
             if (last || st.receivedLength >= st.unsolicitedLimit) {
                 st.unsolicitedDone = true;
+                // Solicited data starts where the unsolicited data really ended.
+                st.nextR2tOffset = st.receivedLength;
                 if (st.completionParked) {
                     st.completionParked = false;
                     ByteBuf fin = st.parkedFinalData;
@@ -281,7 +300,7 @@ final class ScsiCommands implements TaskTransport {
                 conn.reject(bhs, Connection.REJECT_INVALID_PDU_FIELD);
                 return;
             }
-            if (!accept(st, dataSn, r2t.dataSn, offset, length, r2t.offset + r2t.length, data)) {
+            if (!accept(st, bhs, r2t.dataSn, r2t.offset + r2t.length, data)) {
                 return;
             }
             r2t.dataSn++;
@@ -289,9 +308,8 @@ final class ScsiCommands implements TaskTransport {
             if (r2t.received == r2t.length) {
                 st.r2ts.pollFirst();
             } else if (last) {
-                log.warn("Data-Out sequence for ITT 0x{} R2T ended at {} of {} bytes; dropping session",
-                        Integer.toHexString(itt), r2t.received, r2t.length);
-                conn.close("short Data-Out sequence");
+                abandon(st, bhs, "Data-Out sequence ended after " + r2t.received + " of " + r2t.length + " bytes",
+                        Connection.REJECT_PROTOCOL_ERROR);
                 return;
             }
         }
@@ -299,8 +317,10 @@ final class ScsiCommands implements TaskTransport {
     }
 
     /** Checks DataSN and offset (in order, within bounds) and keeps the data. */
-    private boolean accept(TaskState st, int dataSn, int expectedDataSn, int offset, int length, int limit,
-                           ByteBuf data) {
+    private boolean accept(TaskState st, Bhs bhs, int expectedDataSn, int limit, ByteBuf data) {
+        int dataSn = bhs.u32(36);
+        int offset = bhs.u32(40);
+        int length = data.readableBytes();
         String problem = null;
         if (dataSn != expectedDataSn) {
             problem = "DataSN " + dataSn + ", expected " + expectedDataSn;
@@ -310,9 +330,7 @@ final class ScsiCommands implements TaskTransport {
             problem = "data up to " + ((long) offset + length) + " exceeds the sequence end " + limit;
         }
         if (problem != null) {
-            log.warn("Data-Out for ITT 0x{}: {}; protocol error, dropping session", Integer.toHexString(st.itt),
-                    problem);
-            conn.close("bad Data-Out");
+            abandon(st, bhs, problem, Connection.REJECT_PROTOCOL_ERROR);
             return false;
         }
         if (length > 0) {
@@ -325,9 +343,29 @@ final class ScsiCommands implements TaskTransport {
         return true;
     }
 
+    /**
+     * A Data-Out breaks the sequence rules. Without error recovery the command cannot complete: the PDU is rejected
+     * (the initiator fails the command), the core is told to abort the task, and nothing more is sent for it.
+     */
+    private void abandon(TaskState st, Bhs bhs, String problem, int reason) {
+        log.warn("Data-Out for ITT 0x{}: {}; rejected, task abandoned", Integer.toHexString(st.itt), problem);
+        conn.reject(bhs, reason);
+        st.abandoned = true;
+        if (st.dataRequest != null) {
+            st.dataRequest.completeExceptionally(new IllegalStateException(st.task + " abandoned after a bad Data-Out"));
+            st.dataRequest = null;
+        }
+        core.taskManagement(new TmfRequest(TmfFunction.ABORT_TASK, nexus, st.lun, st.itt & 0xffffffffL))
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        log.error("core failed to abort abandoned {}", st.task, e);
+                    }
+                });
+    }
+
     /** Hands the core its data once enough has arrived, or asks for more with R2Ts. */
     private void progress(TaskState st) {
-        if (st.dataRequest == null || st.finished) {
+        if (st.dataRequest == null || st.finished || st.abandoned) {
             return;
         }
         if (st.receivedLength >= st.wanted) {
@@ -372,6 +410,10 @@ final class ScsiCommands implements TaskTransport {
                 future.completeExceptionally(new IllegalStateException(task + " is no longer active"));
                 return;
             }
+            if (st.abandoned) {
+                future.completeExceptionally(new IllegalStateException(task + " abandoned after a bad Data-Out"));
+                return;
+            }
             if (st.dataRequest != null) {
                 future.completeExceptionally(new IllegalStateException(task + " already waits for data"));
                 return;
@@ -407,6 +449,13 @@ final class ScsiCommands implements TaskTransport {
                 if (finalData != null) {
                     finalData.release();
                 }
+                return;
+            }
+            if (st.abandoned) {
+                if (finalData != null) {
+                    finalData.release();
+                }
+                retire(st);
                 return;
             }
             if (!st.unsolicitedDone) {
@@ -454,42 +503,45 @@ final class ScsiCommands implements TaskTransport {
 
     // ---- Data-In and status -----------------------------------------------------------------------------------
 
-    /** Splits data into Data-In PDUs within the initiator's limit; the last one is held back for the status. */
+    /**
+     * Queues Data-In, clipped to the initiator's expected length, and sends every full PDU's worth except the last
+     * bytes, which stay back so the final Data-In can carry the status.
+     */
     private void queueDataIn(TaskState st, ByteBuf data) {
         try {
-            int room = st.expectedLength - st.sentLength - (st.heldDataIn == null ? 0 : st.heldDataIn.data()
-                    .readableBytes());
-            int usable = Math.min(data.readableBytes(), Math.max(room, 0));
+            int usable = Math.min(data.readableBytes(), Math.max(st.expectedLength - st.queuedIn, 0));
             if (!st.read || usable == 0) {
                 return;
             }
+            if (st.pendingIn == null) {
+                st.pendingIn = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+            }
+            st.pendingIn.addComponent(true, data.retainedSlice(data.readerIndex(), usable));
+            st.queuedIn += usable;
             int max = params.maxSendDataSegmentLength();
-            int pos = data.readerIndex();
-            int end = pos + usable;
-            while (pos < end) {
-                int len = Math.min(max, end - pos);
-                flushHeldDataIn(st, false);
-                Bhs bhs = Bhs.create(Opcode.DATA_IN).lun(st.lun).itt(st.itt).u32(20, Bhs.RESERVED_TAG);
-                st.heldDataIn = Pdu.of(bhs, data.retainedSlice(pos, len));
-                pos += len;
+            while (st.pendingIn.readableBytes() > max) {
+                sendDataIn(st, max, false);
             }
         } finally {
             data.release();
         }
     }
 
-    /** Sends the held Data-In PDU, with status if {@code withStatus}. */
-    private void flushHeldDataIn(TaskState st, boolean withStatus) {
-        Pdu pdu = st.heldDataIn;
-        if (pdu == null) {
-            return;
+    /** Sends the next {@code length} queued bytes as one Data-In PDU, with the status if {@code withStatus}. */
+    private void sendDataIn(TaskState st, int length, boolean withStatus) {
+        // The PDU holds its own references to the pieces, so the queue can drop them as soon as they are read.
+        List<ByteBuf> pieces = st.pendingIn.decompose(st.pendingIn.readerIndex(), length);
+        ByteBuf[] retained = new ByteBuf[pieces.size()];
+        for (int i = 0; i < retained.length; i++) {
+            retained[i] = pieces.get(i).retain();
         }
-        st.heldDataIn = null;
-        int len = pdu.data().readableBytes();
-        Bhs bhs = pdu.bhs();
-        int flags = 0;
+        ByteBuf chunk = Unpooled.wrappedBuffer(retained);
+        st.pendingIn.skipBytes(length);
+        st.pendingIn.discardReadComponents();
+        Bhs bhs = Bhs.create(Opcode.DATA_IN).lun(st.lun).itt(st.itt).u32(20, Bhs.RESERVED_TAG);
         int offset = st.sentLength;
-        st.sentLength += len;
+        st.sentLength += length;
+        int flags = 0;
         if (withStatus) {
             flags |= Bhs.FINAL | STATUS | residualFlags(st);
             bhs.u8(3, st.task.status().code());
@@ -499,23 +551,23 @@ final class ScsiCommands implements TaskTransport {
         }
         bhs.flags(flags);
         bhs.u32(36, st.dataSn++).u32(40, offset);
-        conn.send(pdu, withStatus ? Connection.StatSn.ADVANCE : Connection.StatSn.NONE);
+        conn.send(Pdu.of(bhs, chunk), withStatus ? Connection.StatSn.ADVANCE : Connection.StatSn.NONE);
     }
 
     private void finish(TaskState st, ByteBuf finalData) {
         if (finalData != null) {
             queueDataIn(st, finalData);
         }
+        // Leave the table first, so the MaxCmdSN of the response already counts this command as done.
+        forget(st);
         ScsiStatus status = st.task.status();
         byte[] sense = st.task.sense();
-        boolean statusInData = st.heldDataIn != null && status == ScsiStatus.GOOD
-                && (sense == null || sense.length == 0);
-        if (statusInData) {
-            flushHeldDataIn(st, true);
-        } else {
-            if (st.heldDataIn != null) {
-                flushHeldDataIn(st, false);
-            }
+        int pending = st.pendingIn == null ? 0 : st.pendingIn.readableBytes();
+        boolean statusInData = pending > 0 && status == ScsiStatus.GOOD && (sense == null || sense.length == 0);
+        if (pending > 0) {
+            sendDataIn(st, pending, statusInData);
+        }
+        if (!statusInData) {
             Bhs bhs = Bhs.create(Opcode.SCSI_RESPONSE).flags(Bhs.FINAL | residualFlags(st)).itt(st.itt);
             bhs.u8(2, 0).u8(3, status.code());
             bhs.u32(36, st.read ? st.dataSn : st.r2tSn);
@@ -528,7 +580,7 @@ final class ScsiCommands implements TaskTransport {
             }
             conn.send(Pdu.of(bhs, data), Connection.StatSn.ADVANCE);
         }
-        retire(st);
+        release(st);
     }
 
     /** Bytes the command meant to move: its own length if the core knows it, else what actually moved. */
@@ -555,13 +607,18 @@ final class ScsiCommands implements TaskTransport {
     // ---- cleanup ----------------------------------------------------------------------------------------------
 
     private void retire(TaskState st) {
+        forget(st);
+        release(st);
+    }
+
+    /** Takes the task out of the ITT table, remembering its ITT so late Data-Out for it is dropped quietly. */
+    private void forget(TaskState st) {
         tasks.remove(st.itt);
         retired.add(st.itt);
         if (retired.size() > RETIRED_MEMORY) {
             Integer oldest = retired.iterator().next();
             retired.remove(oldest);
         }
-        release(st);
     }
 
     private static void release(TaskState st) {
@@ -570,9 +627,9 @@ final class ScsiCommands implements TaskTransport {
             st.received.release();
             st.received = null;
         }
-        if (st.heldDataIn != null) {
-            st.heldDataIn.release();
-            st.heldDataIn = null;
+        if (st.pendingIn != null) {
+            st.pendingIn.release();
+            st.pendingIn = null;
         }
         if (st.parkedFinalData != null) {
             st.parkedFinalData.release();

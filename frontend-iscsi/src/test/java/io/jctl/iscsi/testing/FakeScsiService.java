@@ -184,6 +184,8 @@ public final class FakeScsiService implements ScsiService {
             boolean present = held.containsKey(request.referencedTag());
             return CompletableFuture.completedFuture(TmfResponse.of(present
                     ? TmfResponse.Code.FUNCTION_SUCCEEDED : TmfResponse.Code.FUNCTION_COMPLETE));
+        } else if (request.function() == TmfFunction.QUERY_ASYNC_EVENT) {
+            return CompletableFuture.completedFuture(new TmfResponse(TmfResponse.Code.FUNCTION_SUCCEEDED, 0x062900));
         } else if (request.function() == TmfFunction.CLEAR_ACA) {
             return CompletableFuture.completedFuture(TmfResponse.of(TmfResponse.Code.FUNCTION_NOT_SUPPORTED));
         } else if (request.function() == TmfFunction.ABORT_TASK_SET
@@ -199,8 +201,26 @@ public final class FakeScsiService implements ScsiService {
 
     @Override
     public void nexusLost(Nexus nexus) {
-        lost.add(nexus);
         held.values().removeIf(t -> t.nexus().equals(nexus));
+        synchronized (lost) {
+            lost.add(nexus);
+            lost.notifyAll();
+        }
+    }
+
+    /** Waits until at least {@code count} nexus losses were reported; false at the deadline. */
+    public boolean awaitLost(int count, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        synchronized (lost) {
+            while (lost.size() < count) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                lost.wait(left);
+            }
+            return true;
+        }
     }
 
     private static long u32(byte[] b, int off) {

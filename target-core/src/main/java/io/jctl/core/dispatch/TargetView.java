@@ -22,4 +22,14 @@ public interface TargetView {
      * MODE PARAMETERS CHANGED after a MODE SELECT.
      */
     void raiseUnitAttention(Lun lun, io.jctl.core.ua.UnitAttention ua, io.jctl.core.task.Nexus except);
+
+    /**
+     * REQUEST SENSE: takes the highest-priority pending unit attention of {@code nexus} on {@code lun} and clears
+     * it the way reporting does (a reset-class UA wipes the others; REPORTED LUNS DATA HAS CHANGED is cleared on
+     * every LUN). Empty when nothing is pending.
+     */
+    java.util.Optional<io.jctl.core.ua.UnitAttention> takeUnitAttention(Lun lun, io.jctl.core.task.Nexus nexus);
+
+    /** REPORT LUNS ran: REPORTED LUNS DATA HAS CHANGED is cleared for {@code nexus} on every LUN. */
+    void clearReportedLunsChanged(io.jctl.core.task.Nexus nexus);
 }

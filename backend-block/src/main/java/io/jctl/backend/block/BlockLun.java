@@ -1,0 +1,315 @@
+package io.jctl.backend.block;
+
+import io.jctl.core.backend.BackendConfigException;
+import io.jctl.core.backend.BackendIoException;
+import io.jctl.core.backend.BackendLun;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One file or device LUN. I/O runs on the LUN's own pool of daemon threads with positional {@link FileChannel}
+ * calls, straight between the channel and the buffers' memory. A write's future completes only once every byte is
+ * in the channel (and, with FUA, forced to stable storage), so an acknowledged write is never lost.
+ */
+final class BlockLun implements BackendLun {
+    private static final Logger log = LoggerFactory.getLogger(BlockLun.class);
+    /** Idle I/O threads end after this long, so quiet LUNs hold no threads. */
+    private static final long IDLE_SECONDS = 30;
+    private static final long CLOSE_PROGRESS_SECONDS = 10;
+
+    private final BackingStore store;
+    private final FileChannel channel;
+    private final int blockSize;
+    private final boolean readOnly;
+    private final int threads;
+    private final ThreadPoolExecutor executor;
+    private volatile long blockCount;
+    private volatile boolean closed;
+
+    BlockLun(BackingStore store, FileChannel channel, int blockSize, long blockCount, boolean readOnly, int threads) {
+        this.store = store;
+        this.channel = channel;
+        this.blockSize = blockSize;
+        this.blockCount = blockCount;
+        this.readOnly = readOnly;
+        this.threads = threads;
+        this.executor = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threadFactory(store));
+        this.executor.allowCoreThreadTimeOut(true);
+        log.info("block: {} {} served as {} blocks of {} bytes, {} I/O threads{}", store.device() ? "device" : "file",
+                store.path(), blockCount, blockSize, threads, readOnly ? ", read-only" : "");
+    }
+
+    private static ThreadFactory threadFactory(BackingStore store) {
+        String prefix = "block-" + store.path().getFileName() + "-";
+        AtomicInteger next = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + next.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public long blockCount() {
+        return blockCount;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public CompletableFuture<ByteBuf> read(long lba, int blocks, ByteBufAllocator alloc) {
+        long bytes = (long) blocks * blockSize;
+        BackendIoException refused = check(lba, blocks, bytes);
+        return refused != null ? CompletableFuture.failedFuture(refused)
+                : submit(new ReadOperation(lba * blockSize, (int) bytes, alloc));
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua) {
+        int length = data.readableBytes();
+        BackendIoException refused = readOnly
+                ? new BackendIoException(BackendIoException.Kind.READ_ONLY, store.path() + " is read-only")
+                : length % blockSize != 0
+                ? new BackendIoException(BackendIoException.Kind.INTERNAL,
+                "write of " + length + " bytes is not a whole number of " + blockSize + "-byte blocks")
+                : check(lba, length / blockSize, length);
+        return refused != null ? CompletableFuture.failedFuture(refused)
+                : submit(new WriteOperation(lba * blockSize, data, fua));
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        return closed ? CompletableFuture.failedFuture(noMedia()) : submit(new FlushOperation());
+    }
+
+    /** The reason an I/O of {@code blocks} blocks ({@code bytes} bytes) at {@code lba} cannot run, or null. */
+    private BackendIoException check(long lba, long blocks, long bytes) {
+        if (closed) {
+            return noMedia();
+        }
+        if (lba < 0 || blocks < 0 || lba + blocks > blockCount || bytes > Integer.MAX_VALUE) {
+            return new BackendIoException(BackendIoException.Kind.INTERNAL, "I/O of " + blocks + " blocks at LBA "
+                    + lba + " is outside the LUN (" + blockCount + " blocks) or too large");
+        }
+        return null;
+    }
+
+    private BackendIoException noMedia() {
+        return new BackendIoException(BackendIoException.Kind.NO_MEDIA, store.path() + " is closed");
+    }
+
+    /** Queues {@code operation} for an I/O thread; after close it fails with NO_MEDIA. */
+    private <T> CompletableFuture<T> submit(Operation<T> operation) {
+        try {
+            executor.execute(operation);
+        } catch (RejectedExecutionException e) {
+            operation.completeExceptionally(noMedia());
+        }
+        return operation;
+    }
+
+    /**
+     * One I/O request: the future handed to the caller is also the task the I/O thread runs, so a request costs
+     * one object. A failure completes it with the mapped error and a log line.
+     */
+    private abstract class Operation<T> extends CompletableFuture<T> implements Runnable {
+        /** Does the I/O and completes this future. */
+        abstract void perform() throws IOException;
+
+        /** What the operation was, for error messages only. */
+        abstract String describe();
+
+        @Override
+        public final void run() {
+            try {
+                perform();
+            } catch (Throwable t) {
+                BackendIoException error = IoErrors.map(t, store.path() + ": " + describe());
+                log.warn("block: {}", error.getMessage());
+                completeExceptionally(error);
+            }
+        }
+    }
+
+    private final class ReadOperation extends Operation<ByteBuf> {
+        private final long position;
+        private final int length;
+        private final ByteBufAllocator alloc;
+
+        ReadOperation(long position, int length, ByteBufAllocator alloc) {
+            this.position = position;
+            this.length = length;
+            this.alloc = alloc;
+        }
+
+        @Override
+        void perform() throws IOException {
+            ByteBuf out = alloc.directBuffer(length, length);
+            try {
+                readFully(out);
+            } catch (IOException | RuntimeException | Error e) {
+                out.release();
+                throw e;
+            }
+            if (!complete(out)) {
+                out.release();          // the caller gave up on the read (cancelled)
+            }
+        }
+
+        /** Reads into {@code out}; what lies past the end of a (sparse, shortened) file reads as zeros. */
+        private void readFully(ByteBuf out) throws IOException {
+            ByteBuffer target = out.internalNioBuffer(0, length);
+            long at = position;
+            while (target.hasRemaining()) {
+                int n = channel.read(target, at);
+                if (n < 0) {
+                    break;
+                }
+                at += n;
+            }
+            int filled = length - target.remaining();
+            out.writerIndex(filled);
+            out.writeZero(length - filled);
+        }
+
+        @Override
+        String describe() {
+            return "read of " + length + " bytes at offset " + position;
+        }
+    }
+
+    private final class WriteOperation extends Operation<Void> {
+        private final long position;
+        private final ByteBuf data;
+        private final int index;
+        private final int length;
+        private final boolean fua;
+
+        WriteOperation(long position, ByteBuf data, boolean fua) {
+            this.position = position;
+            this.data = data;
+            this.index = data.readerIndex();
+            this.length = data.readableBytes();
+            this.fua = fua;
+        }
+
+        @Override
+        void perform() throws IOException {
+            if (data.nioBufferCount() == 1) {
+                writeFully(data.nioBuffer(index, length), position);
+            } else {
+                long at = position;
+                for (ByteBuffer source : data.nioBuffers(index, length)) {
+                    at = writeFully(source, at);
+                }
+            }
+            if (fua) {
+                channel.force(false);
+            }
+            complete(null);
+        }
+
+        /** Writes all of {@code source} from {@code at}, carrying on after short writes; returns the end. */
+        private long writeFully(ByteBuffer source, long at) throws IOException {
+            while (source.hasRemaining()) {
+                at += channel.write(source, at);
+            }
+            return at;
+        }
+
+        @Override
+        String describe() {
+            return (fua ? "FUA write" : "write") + " of " + length + " bytes at offset " + position;
+        }
+    }
+
+    private final class FlushOperation extends Operation<Void> {
+        @Override
+        void perform() throws IOException {
+            channel.force(false);
+            complete(null);
+        }
+
+        @Override
+        String describe() {
+            return "flush";
+        }
+    }
+
+    @Override
+    public synchronized void resize(long sizeBytes) throws BackendConfigException {
+        if (closed) {
+            throw new BackendConfigException("block: " + store.path() + " is closed");
+        }
+        long oldBlocks = blockCount;
+        blockCount = store.sizeFor(channel, sizeBytes, blockSize, readOnly) / blockSize;
+        log.info("block: {} resized from {} to {} blocks", store.path(), oldBlocks, blockCount);
+    }
+
+    @Override
+    public Map<String, String> info() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("file", store.path().toString());
+        info.put("num_threads", Integer.toString(threads));
+        info.put("readonly", readOnly ? "on" : "off");
+        return Collections.unmodifiableMap(info);
+    }
+
+    /** Stops taking I/O, waits for every operation already accepted to finish, then closes the file. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        executor.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (executor.awaitTermination(CLOSE_PROGRESS_SECONDS, TimeUnit.SECONDS)) {
+                    break;
+                }
+                log.warn("block: {}: still waiting for {} I/O operations before closing", store.path(),
+                        executor.getActiveCount() + executor.getQueue().size());
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.warn("block: closing {}: {}", store.path(), e.toString());
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("block: {} closed", store.path());
+    }
+}

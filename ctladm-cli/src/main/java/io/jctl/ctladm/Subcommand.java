@@ -1,0 +1,33 @@
+package io.jctl.ctladm;
+
+import io.jctl.control.ControlService;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** What every subcommand shares: the daemon connection, {@code --socket} and {@code --json}. */
+abstract class Subcommand implements Callable<Integer> {
+    @ParentCommand
+    Ctladm root;
+
+    @Mixin
+    SocketOption socket;
+
+    @Mixin
+    JsonOption jsonOption;
+
+    /** {@code --json} given after the subcommand or before it. */
+    boolean json() {
+        return jsonOption.json || root.json.json;
+    }
+
+    ControlService service() {
+        return root.service(socket);
+    }
+
+    PrintWriter out() {
+        return root.out();
+    }
+}

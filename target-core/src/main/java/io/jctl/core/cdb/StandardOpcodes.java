@@ -1,0 +1,26 @@
+package io.jctl.core.cdb;
+
+import io.jctl.core.sbc.SbcCommands;
+import io.jctl.core.spc.EngineCommands;
+import io.jctl.core.spc.SpcCommands;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The target's opcode table: every command set's rows together. */
+public final class StandardOpcodes {
+    private StandardOpcodes() {
+    }
+
+    public static OpcodeTable table() {
+        return new OpcodeTable(rows());
+    }
+
+    /** Every row: the engine's (REQUEST SENSE, REPORT LUNS), SPC (INQUIRY, MODE, reports ...) and SBC. */
+    public static List<OpcodeEntry> rows() {
+        List<OpcodeEntry> rows = new ArrayList<>(EngineCommands.entries());
+        rows.addAll(SpcCommands.entries());
+        rows.addAll(SbcCommands.entries());
+        return rows;
+    }
+}

@@ -1,0 +1,48 @@
+package io.jctl.core.dispatch;
+
+import io.jctl.core.lun.Lun;
+import io.jctl.core.serial.SerSeq;
+import io.jctl.core.serial.TaskSet;
+import io.jctl.core.stats.IoStats;
+import io.jctl.core.ua.UnitAttentions;
+
+/** The engine's state of one LUN: its task set, pending unit attentions and statistics. */
+public final class LunContext {
+    private final Lun lun;
+    private final TaskSet tasks;
+    private final UnitAttentions unitAttentions = new UnitAttentions();
+    private final IoStats stats = new IoStats();
+    private volatile boolean removed;
+
+    /** @throws IllegalArgumentException when the LUN's serseq option has no meaning */
+    public LunContext(Lun lun) {
+        this.lun = lun;
+        SerSeq serSeq = SerSeq.parse(lun.options().get("serseq"));
+        this.tasks = new TaskSet(() -> lun.modePages().unrestrictedReordering(), () -> serSeq);
+    }
+
+    public Lun lun() {
+        return lun;
+    }
+
+    public TaskSet tasks() {
+        return tasks;
+    }
+
+    public UnitAttentions unitAttentions() {
+        return unitAttentions;
+    }
+
+    public IoStats stats() {
+        return stats;
+    }
+
+    /** True once the LUN is being removed: new commands see no LUN. */
+    public boolean removed() {
+        return removed;
+    }
+
+    public void markRemoved() {
+        removed = true;
+    }
+}

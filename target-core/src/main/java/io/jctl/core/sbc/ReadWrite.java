@@ -1,0 +1,109 @@
+package io.jctl.core.sbc;
+
+import io.jctl.core.backend.BackendLun;
+import io.jctl.core.dispatch.Command;
+import io.jctl.core.dispatch.CommandHandler;
+import io.jctl.core.lun.Lun;
+import io.netty.buffer.ByteBuf;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * READ and WRITE (6/10/12/16) and WRITE AND VERIFY (10/12/16). One backend call per command: reads land in a
+ * buffer that goes to the transport as is, writes hand the received buffer to the backend.
+ */
+public final class ReadWrite implements CommandHandler {
+    /** The most one command may move; reported as MAXIMUM TRANSFER LENGTH in the block limits page. */
+    public static final int MAX_TRANSFER_BYTES = 16 << 20;
+
+    /** FUA bit of byte 1 of READ/WRITE(10/12/16). */
+    static final int FUA = 0x08;
+
+    public enum Kind {
+        READ, WRITE,
+        /** WRITE AND VERIFY: the data goes to stable storage before status, which is what verifying needs. */
+        WRITE_AND_VERIFY
+    }
+
+    private final Kind kind;
+
+    public ReadWrite(Kind kind) {
+        this.kind = kind;
+    }
+
+    public static long maxTransferBlocks(int blockSize) {
+        return MAX_TRANSFER_BYTES / blockSize;
+    }
+
+    @Override
+    public void execute(Command cmd) {
+        Lun lun = cmd.lun();
+        BackendLun storage = lun.storage();
+        BlockRange range = BlockRange.of(cmd.cdb());
+        range.checkCapacity(lun);
+        range.checkTransferLength(storage.blockSize());
+        int bytes = range.bytes(storage.blockSize());
+        cmd.task().setCommandDataLength(bytes);
+        if (bytes == 0) {
+            cmd.complete();
+            return;
+        }
+        if (kind == Kind.READ) {
+            read(cmd, storage, range);
+        } else {
+            boolean sixByte = (cmd.cdb()[0] & 0xff) < 0x20; // WRITE(6) has no FUA bit
+            boolean fua = kind == Kind.WRITE_AND_VERIFY
+                    || (!sixByte && (cmd.cdb()[1] & FUA) != 0)
+                    || !lun.modePages().writeCacheEnabled();
+            write(cmd, storage, range.lba(), bytes, fua);
+        }
+    }
+
+    private static void read(Command cmd, BackendLun storage, BlockRange range) {
+        CompletableFuture<ByteBuf> f = storage.read(range.lba(), (int) range.blocks(), cmd.alloc());
+        f.whenComplete((buf, err) -> {
+            if (err != null) {
+                cmd.fail(Futures.unwrap(err));
+            } else {
+                cmd.complete(buf);
+            }
+        });
+    }
+
+    /**
+     * Receives the data and writes it. When the initiator's expected transfer length is shorter than the CDB's,
+     * only the whole blocks that arrived are written (the transport reports the residual).
+     */
+    static void write(Command cmd, BackendLun storage, long lba, int bytes, boolean fua) {
+        int blockSize = storage.blockSize();
+        cmd.receiveData(bytes).whenComplete((buf, err) -> {
+            if (err != null) {
+                cmd.fail(Futures.unwrap(err));
+                return;
+            }
+            int whole = (Math.min(buf.readableBytes(), bytes) / blockSize) * blockSize;
+            if (whole == 0) {
+                buf.release();
+                cmd.complete();
+                return;
+            }
+            ByteBuf data = whole == buf.readableBytes() ? buf : buf.slice(buf.readerIndex(), whole);
+            CompletableFuture<Void> written;
+            try {
+                written = storage.write(lba, data, fua);
+            } catch (RuntimeException e) {
+                buf.release();
+                cmd.fail(e);
+                return;
+            }
+            written.whenComplete((v, e) -> {
+                buf.release();
+                if (e != null) {
+                    cmd.fail(Futures.unwrap(e));
+                } else {
+                    cmd.complete();
+                }
+            });
+        });
+    }
+}

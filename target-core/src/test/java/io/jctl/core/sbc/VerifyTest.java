@@ -1,0 +1,71 @@
+package io.jctl.core.sbc;
+
+import io.jctl.core.scsi.ScsiException;
+import io.jctl.core.testing.FakeCommand;
+import io.jctl.core.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static io.jctl.core.sbc.ReadWriteTest.rw10;
+import static io.jctl.core.sbc.ReadWriteTest.rw12;
+import static io.jctl.core.sbc.ReadWriteTest.rw16;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VerifyTest {
+    private final Fixtures fx = Fixtures.disk(100);
+    private final Verify verify = new Verify();
+    private final byte[] medium = new byte[100 * 512];
+
+    VerifyTest() {
+        new Random(7).nextBytes(medium);
+        System.arraycopy(medium, 0, fx.storage.bytes(), 0, medium.length);
+    }
+
+    @Test
+    void bytchkZeroReadsTheRange() {
+        FakeCommand c = fx.command(rw10(0x2f, 0x00, 10, 4)).run(verify);
+        assertTrue(c.succeeded());
+        assertEquals(-1, c.requestedDataOut);
+        assertEquals(1, fx.storage.reads);
+    }
+
+    @Test
+    void bytchkOneComparesData() {
+        byte[] same = Arrays.copyOfRange(medium, 10 * 512, 14 * 512);
+        FakeCommand c = fx.command(rw10(0x2f, 0x02, 10, 4), same).run(verify);
+        assertTrue(c.succeeded());
+        assertEquals(4 * 512, c.requestedDataOut);
+        assertTrue(fx.command(rw16(0x8f, 0x12, 10, 4), same).run(verify).succeeded(), "DPO accepted");
+        assertTrue(fx.command(rw12(0xaf, 0x02, 10, 4), same).run(verify).succeeded());
+    }
+
+    @Test
+    void miscompareReportsTheByteOffset() {
+        byte[] data = Arrays.copyOfRange(medium, 96 * 512, 100 * 512);
+        data[1234] ^= 'X';
+        ScsiException e = fx.command(rw10(0x2f, 0x02, 96, 4), data).run(verify).assertSense(0xe, 0x1d, 0);
+        assertEquals(1234L, e.sense().information());
+        data[1234] ^= 'X';
+        data[2047] ^= 1;
+        e = fx.command(rw16(0x8f, 0x02, 96, 4), data).run(verify).assertSense(0xe, 0x1d, 0);
+        assertEquals(2047L, e.sense().information());
+    }
+
+    @Test
+    void reservedBytchkValuesAreInvalid() {
+        fx.command(rw10(0x2f, 0x04, 0, 1)).run(verify).assertInvalidCdbField(1, 2);
+        fx.command(rw10(0x2f, 0x06, 0, 1)).run(verify).assertInvalidCdbField(1, 2);
+    }
+
+    @Test
+    void rangeIsCheckedBeforeData() {
+        FakeCommand c = fx.command(rw10(0x2f, 0x02, 99, 2), new byte[1024]).run(verify);
+        c.assertSense(5, 0x21, 0);
+        assertEquals(-1, c.requestedDataOut);
+        fx.command(rw10(0x2f, 0x02, 101, 0)).run(verify).assertSense(5, 0x21, 0);
+        assertTrue(fx.command(rw10(0x2f, 0x02, 0, 0)).run(verify).succeeded());
+    }
+}

@@ -1,0 +1,117 @@
+package io.jctl.core.testing;
+
+import io.jctl.core.backend.BackendIoException;
+import io.jctl.core.backend.BackendLun;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** A RAM-backed LUN store for handler tests; counts flushes and FUA writes, and can be made to fail. */
+public final class MemoryBackendLun implements BackendLun {
+    private final int blockSize;
+    private volatile long blockCount;
+    private byte[] data;
+    private volatile boolean readOnly;
+    private volatile BackendIoException failure;
+    public volatile int flushes;
+    public volatile int fuaWrites;
+    public volatile int writes;
+    public volatile int reads;
+
+    public MemoryBackendLun(long blockCount, int blockSize) {
+        this.blockSize = blockSize;
+        this.blockCount = blockCount;
+        this.data = new byte[Math.toIntExact(blockCount * blockSize)];
+    }
+
+    public byte[] bytes() {
+        return data;
+    }
+
+    public void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+
+    /** Every following operation fails with this (null: succeed again). */
+    public void failWith(BackendIoException e) {
+        this.failure = e;
+    }
+
+    /** Advertises a block count without storage behind it, for capacity reporting tests. */
+    public void advertise(long blocks) {
+        blockCount = blocks;
+    }
+
+    /** Changes the advertised size, as a resize would. */
+    public void setBlockCount(long blocks) {
+        byte[] next = new byte[Math.toIntExact(blocks * blockSize)];
+        System.arraycopy(data, 0, next, 0, Math.min(next.length, data.length));
+        data = next;
+        blockCount = blocks;
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public long blockCount() {
+        return blockCount;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public CompletableFuture<ByteBuf> read(long lba, int blocks, ByteBufAllocator alloc) {
+        reads++;
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        int len = blocks * blockSize;
+        ByteBuf buf = alloc.buffer(len);
+        buf.writeBytes(data, Math.toIntExact(lba * blockSize), len);
+        return CompletableFuture.completedFuture(buf);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long lba, ByteBuf buf, boolean fua) {
+        writes++;
+        if (fua) {
+            fuaWrites++;
+        }
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        buf.getBytes(buf.readerIndex(), data, Math.toIntExact(lba * blockSize), buf.readableBytes());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        flushes++;
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void resize(long sizeBytes) {
+        setBlockCount(sizeBytes / blockSize);
+    }
+
+    @Override
+    public Map<String, String> info() {
+        return Map.of();
+    }
+
+    @Override
+    public void close() {
+    }
+}

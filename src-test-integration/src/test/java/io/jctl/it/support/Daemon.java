@@ -39,7 +39,8 @@ public final class Daemon implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
     private static final Duration CTLADM_DEADLINE = Duration.ofSeconds(30);
-    private static final Pattern ERROR_LINE = Pattern.compile("\\bERROR\\b|^Exception in thread ");
+    /** The level column of the daemon's log pattern (timestamp, level, ...), or an uncaught exception's report. */
+    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+ERROR\\s|^ERROR\\s|^Exception in thread ");
     private static final Pattern LEAK_LINE = Pattern.compile("LEAK:");
     private static final Map<String, Integer> LOG_NAMES = new ConcurrentHashMap<>();
 

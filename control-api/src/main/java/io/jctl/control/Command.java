@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -52,6 +54,12 @@ public enum Command {
             return service.portlist();
         }
     },
+    LUNMAP(LunMapArgs.class, new TypeReference<PortInfo>() { }) {
+        @Override
+        public Object invoke(ControlService service, Object args) throws ControlException {
+            return service.lunmap((LunMapArgs) args);
+        }
+    },
     ISLIST(NoArgs.class, new TypeReference<List<SessionEntry>>() { }) {
         @Override
         public Object invoke(ControlService service, Object args) throws ControlException {
@@ -74,6 +82,12 @@ public enum Command {
         @Override
         public Object invoke(ControlService service, Object args) throws ControlException {
             return service.stats((StatsArgs) args);
+        }
+    },
+    RELOAD(NoArgs.class, new TypeReference<ReloadResult>() { }) {
+        @Override
+        public Object invoke(ControlService service, Object args) throws ControlException {
+            return service.reload();
         }
     };
 

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -50,10 +52,6 @@ public final class ControlClient implements ControlService, AutoCloseable {
         this.timeout = timeout;
     }
 
-    public Path socket() {
-        return socket;
-    }
-
     @Override
     public LunInfo create(CreateLunArgs args) throws ControlException {
         return call(Command.CREATE, args);
@@ -80,6 +78,11 @@ public final class ControlClient implements ControlService, AutoCloseable {
     }
 
     @Override
+    public PortInfo lunmap(LunMapArgs args) throws ControlException {
+        return call(Command.LUNMAP, args);
+    }
+
+    @Override
     public List<SessionEntry> islist() throws ControlException {
         return call(Command.ISLIST, new Command.NoArgs());
     }
@@ -97,6 +100,11 @@ public final class ControlClient implements ControlService, AutoCloseable {
     @Override
     public StatsReport stats(StatsArgs args) throws ControlException {
         return call(Command.STATS, args);
+    }
+
+    @Override
+    public ReloadResult reload() throws ControlException {
+        return call(Command.RELOAD, new Command.NoArgs());
     }
 
     /** Sends one request and waits for its response. */

@@ -3,8 +3,10 @@ package io.jctl.control;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -34,6 +36,9 @@ public interface ControlService {
 
     List<PortInfo> portlist() throws ControlException;
 
+    /** Changes a port's LUN map; returns the port as portlist would show it. */
+    PortInfo lunmap(LunMapArgs args) throws ControlException;
+
     List<SessionEntry> islist() throws ControlException;
 
     /** Asks the selected sessions to log out (iSCSI Async Message "logout requested"). */
@@ -43,4 +48,7 @@ public interface ControlService {
     SessionActionResult isterminate(SessionSelector selector) throws ControlException;
 
     StatsReport stats(StatsArgs args) throws ControlException;
+
+    /** Re-reads the configuration file and applies the difference (as SIGHUP does). */
+    ReloadResult reload() throws ControlException;
 }

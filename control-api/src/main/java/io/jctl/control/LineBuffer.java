@@ -37,9 +37,4 @@ public final class LineBuffer {
     public String poll() {
         return lines.poll();
     }
-
-    /** True when bytes of an unterminated line are buffered. */
-    public boolean hasPartialLine() {
-        return partial.size() > 0;
-    }
 }

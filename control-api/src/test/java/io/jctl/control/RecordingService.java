@@ -4,8 +4,10 @@ import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.IoStats;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -91,5 +93,17 @@ public class RecordingService implements ControlService {
         return new StatsReport(5_000_000_000L, true,
                 List.of(new StatsItem(0, null, List.of(new IoStats(IoStats.READ, 4096, 1, 1, 1000, 500)))),
                 List.of());
+    }
+
+    @Override
+    public ReloadResult reload() {
+        calls.add("reload");
+        return new ReloadResult(List.of("lun a: created as LUN 1"));
+    }
+
+    @Override
+    public PortInfo lunmap(LunMapArgs args) {
+        calls.add(args);
+        return portlist().get(0);
     }
 }

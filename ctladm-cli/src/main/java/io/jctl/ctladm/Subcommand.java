@@ -2,7 +2,9 @@ package io.jctl.ctladm;
 
 import io.jctl.control.ControlService;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -17,6 +19,9 @@ abstract class Subcommand implements Callable<Integer> {
 
     @Mixin
     JsonOption jsonOption;
+
+    @Spec
+    CommandSpec spec;
 
     /** {@code --json} given after the subcommand or before it. */
     boolean json() {

@@ -5,6 +5,7 @@ import io.jctl.control.ControlClient;
 import io.jctl.control.ControlJson;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionSelector;
@@ -171,6 +172,41 @@ class CtladmTest {
         assertEquals(0, run("islogout", "-p", "127.0.0.1"));
         assertEquals("iSCSI logout requests submitted\n", out);
         assertEquals(List.of(new SessionSelector(false, null, null, "127.0.0.1")), service.calls);
+    }
+
+    @Test
+    void lunmapShowsTheNewMap() {
+        assertEquals(0, run("lunmap", "-p", "2", "-l", "3", "-L", "9"));
+        assertEquals("""
+                Port Online Frontend Name     pp vp
+                2    NO     iscsi    iscsi    2  0  iqn.2026-11.io.jctl:t2,t,0x0002
+                  LUN 0: 5
+                  LUN 1: 6
+                  LUN 3: 9
+                """, out);
+        assertEquals(List.of(new LunMapArgs(2, 3, 9)), service.calls);
+        assertEquals(1, run("lunmap", "-p", "7"));
+        assertEquals("ctladm: port 7 does not exist\n", err);
+        service.calls.clear();
+        assertUsageError("ctladm lunmap: -L needs -l (the port LUN)", "lunmap", "-p", "2", "-L", "9");
+        assertUsageError("ctladm lunmap: Missing required option: '-p=port'", "lunmap", "-l", "1");
+    }
+
+    @Test
+    void reloadListsChanges() {
+        service.reloadChanges = List.of("lun a: created as LUN 1", "target iqn.2026-11.x:t: changed");
+        assertEquals(0, run("reload"));
+        assertEquals("""
+                configuration reloaded:
+                  lun a: created as LUN 1
+                  target iqn.2026-11.x:t: changed
+                """, out);
+        service.reloadChanges = List.of();
+        assertEquals(0, run("reload"));
+        assertEquals("configuration reloaded: no changes\n", out);
+        service.reloadChanges = null;
+        assertEquals(1, run("reload"));
+        assertEquals("ctladm: nothing to reload: ctld runs the embedded default (no --config)\n", err);
     }
 
     @Test

@@ -5,8 +5,10 @@ import io.jctl.control.ControlService;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -21,6 +23,7 @@ import java.util.Map;
 /** Canned answers; records every call so tests can prove that bad arguments never reach the daemon. */
 class FakeService implements ControlService {
     final List<Object> calls = new ArrayList<>();
+    List<String> reloadChanges;
     final List<LunInfo> luns = new ArrayList<>(List.of(
             new LunInfo(0, "ramdisk", 0, 2097152, 512, "MYSERIAL0000", "MYDEVID0000", Map.of("capacity", "1G"),
                     Map.of()),
@@ -91,5 +94,24 @@ class FakeService implements ControlService {
     @Override
     public StatsReport stats(StatsArgs args) {
         throw new IllegalStateException("ctladm never asks for stats");
+    }
+
+    @Override
+    public ReloadResult reload() throws ControlException {
+        calls.add("reload");
+        if (reloadChanges == null) {
+            throw new ControlException("nothing to reload: ctld runs the embedded default (no --config)");
+        }
+        return new ReloadResult(reloadChanges);
+    }
+
+    @Override
+    public PortInfo lunmap(LunMapArgs args) throws ControlException {
+        calls.add(args);
+        if (args.port() != 2) {
+            throw new ControlException("port " + args.port() + " does not exist");
+        }
+        return new PortInfo(2, false, "iscsi", "iqn.2026-11.io.jctl:t2,t,0x0002", 2, 0, "iqn.2026-11.io.jctl:t2",
+                Map.of(0, 5, 1, 6, 3, 9), List.of(), Map.of());
     }
 }

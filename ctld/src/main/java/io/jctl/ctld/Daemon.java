@@ -32,27 +32,38 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * A running target: the core with both backends, the LUNs and ports of the configuration, the iSCSI frontend and
- * the control socket. {@link #start} builds everything or nothing; {@link #close} logs sessions out, closes LUN
- * storage, removes the control socket and releases the state directory.
+ * the control socket. {@link #start} builds everything or nothing; {@link #reload} applies the difference to a
+ * changed configuration file; {@link #close} logs sessions out, closes LUN storage, removes the control socket and
+ * releases the state directory.
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
+    private final DaemonOptions options;
+    private final ConfigParser parser;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final long startNanos = System.nanoTime();
     private TargetCore core;
     private IscsiFrontend frontend;
     private ControlServer control;
+    /** The configuration in effect, and what it was built into. */
+    private CtldConfig config;
+    private Map<String, Integer> lunIds = new HashMap<>();
+    private final Map<String, Map<String, Port>> targetPorts = new LinkedHashMap<>();
     private boolean closed;
 
-    private Daemon() {
+    private Daemon(DaemonOptions options, ConfigParser parser) {
+        this.options = options;
+        this.parser = parser;
     }
 
     /**
@@ -64,25 +75,15 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(DaemonOptions options) throws ConfigException, DaemonException {
         List<Backend> backends = List.of(new RamdiskBackend(), new BlockBackend());
-        ConfigParser parser = new ConfigParser(backends.stream().map(Backend::name).collect(Collectors.toSet()));
-        CtldConfig config = options.config() == null ? ConfigParser.embeddedDefault() : parser.parse(options.config());
-        if (!options.listen().isEmpty()) {
-            config = config.withDefaultListen(options.listen());
-            boolean used = config.usedPortalGroups().stream().anyMatch(p -> p.name().equals(ConfigParser.DEFAULT_GROUP));
-            if (!used) {
-                log.warn("--listen replaces the listen addresses of portal group default, which no target uses");
-            }
-        }
+        Daemon d = new Daemon(options,
+                new ConfigParser(backends.stream().map(Backend::name).collect(Collectors.toSet())));
+        CtldConfig config = d.load();
         log.info("configuration: {}", config.source());
         if (config.debug() > 0) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.jctl")).setLevel(Level.DEBUG);
         }
-        for (String w : config.warnings()) {
-            log.warn("{}", w);
-        }
-        Daemon d = new Daemon();
         try {
-            d.build(config, options, backends);
+            d.build(config, backends);
             return d;
         } catch (ConfigException | DaemonException | RuntimeException e) {
             d.close();
@@ -90,8 +91,22 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private void build(CtldConfig config, DaemonOptions options, List<Backend> backends)
-            throws ConfigException, DaemonException {
+    /** The configuration file (or the embedded default) with the {@code --listen} override applied. */
+    private CtldConfig load() throws ConfigException {
+        CtldConfig c = options.config() == null ? ConfigParser.embeddedDefault() : parser.parse(options.config());
+        if (!options.listen().isEmpty()) {
+            c = c.withDefaultListen(options.listen());
+            if (c.usedPortalGroups().stream().noneMatch(p -> p.name().equals(ConfigParser.DEFAULT_GROUP))) {
+                log.warn("--listen replaces the listen addresses of portal group default, which no target uses");
+            }
+        }
+        for (String w : c.warnings()) {
+            log.warn("{}", w);
+        }
+        return c;
+    }
+
+    private void build(CtldConfig cfg, List<Backend> backends) throws ConfigException, DaemonException {
         try {
             resources.push(StateDirectory.acquire(options.stateDir()));
             ControlServer.refuseIfServed(options.controlSocket());
@@ -102,39 +117,29 @@ public final class Daemon implements AutoCloseable {
         resources.push(core);
         backends.forEach(core::registerBackend);
 
-        Map<String, Integer> lunIds = createLuns(config);
-        List<IscsiTarget> targets = new ArrayList<>();
-        for (TargetDef t : config.targets()) {
-            List<TargetPortal> portals = new ArrayList<>();
-            for (String pgName : t.portalGroups()) {
-                PortalGroupDef pg = config.portalGroups().get(pgName);
-                Port port = core.ports().create("iscsi", t.name(), pg.group().tag(), pg.options());
-                if (t.lunMap()) {
-                    Map<Integer, Integer> map = new TreeMap<>();
-                    t.luns().forEach((n, name) -> map.put(n, lunIds.get(name)));
-                    port.setLunMap(map);
-                } else {
-                    port.setLunMap(null);
-                }
-                portals.add(new TargetPortal(pg.group(), port));
-            }
-            targets.add(new IscsiTarget(t.name(), t.alias(), t.auth(), portals));
+        // those asking for a fixed core number go first so nobody takes it
+        List<LunDef> order = new ArrayList<>(cfg.luns().values());
+        order.sort(Comparator.comparing((LunDef l) -> l.ctlLun() < 0));
+        for (LunDef def : order) {
+            lunIds.put(def.name(), createLun(cfg, def, def.ctlLun()));
         }
 
         IscsiSettings d = IscsiSettings.defaults();
         frontend = new IscsiFrontend(core, new IscsiSettings(d.maxRecvDataSegmentLength(), d.maxBurstLength(),
-                d.firstBurstLength(), d.maxCmdWindow(), config.loginTimeout(), d.nopInterval(), d.nopTimeout()));
+                d.firstBurstLength(), d.maxCmdWindow(), cfg.loginTimeout(), d.nopInterval(), d.nopTimeout()));
         resources.push(frontend);
-        frontend.setTargets(targets);
+        applyTargets(cfg, lunIds);
+        config = cfg;
 
         try {
-            control = ControlServer.start(options.controlSocket(), new DaemonControl(core, frontend, startNanos));
+            control = ControlServer.start(options.controlSocket(),
+                    new DaemonControl(core, frontend, startNanos, this::reload));
         } catch (IOException e) {
             throw new DaemonException(e.getMessage(), e);
         }
         resources.push(control);
 
-        for (PortalGroupDef pg : config.usedPortalGroups()) {
+        for (PortalGroupDef pg : cfg.usedPortalGroups()) {
             try {
                 frontend.listen(pg.group());
             } catch (IOException e) {
@@ -145,21 +150,212 @@ public final class Daemon implements AutoCloseable {
                 .map(Daemon::format).collect(Collectors.joining(" ")), control.socket());
     }
 
-    /** Creates every configured LUN; those asking for a fixed core number go first so nobody takes it. */
-    private Map<String, Integer> createLuns(CtldConfig config) throws ConfigException {
-        List<LunDef> order = new ArrayList<>(config.luns().values());
-        order.sort(Comparator.comparing((LunDef l) -> l.ctlLun() < 0));
-        Map<String, Integer> ids = new HashMap<>();
-        for (LunDef def : order) {
-            try {
-                Lun lun = core.createLun(new LunConfig(def.ctlLun(), def.type(), def.backend(), def.sizeBytes(),
-                        def.blockSize(), def.serial(), def.deviceId(), def.options()));
-                ids.put(def.name(), lun.id());
-            } catch (LunConfigException e) {
-                throw new ConfigException(config.source(), def.path(), e.getMessage());
+    private int createLun(CtldConfig cfg, LunDef def, int requestedId) throws ConfigException {
+        try {
+            Lun lun = core.createLun(new LunConfig(requestedId, def.type(), def.backend(), def.sizeBytes(),
+                    def.blockSize(), def.serial(), def.deviceId(), def.options()));
+            return lun.id();
+        } catch (LunConfigException e) {
+            throw new ConfigException(cfg.source(), def.path(), e.getMessage());
+        }
+    }
+
+    /**
+     * Makes ports and frontend targets match {@code cfg}: one core port per (target, portal group), created when
+     * missing, its LUN map set (UAs raised when it changed); ports of vanished targets or portal groups are removed
+     * after their sessions are dropped.
+     */
+    private void applyTargets(CtldConfig cfg, Map<String, Integer> ids) {
+        List<IscsiTarget> targets = new ArrayList<>();
+        for (TargetDef t : cfg.targets()) {
+            Map<String, Port> ports = targetPorts.computeIfAbsent(t.name(), k -> new LinkedHashMap<>());
+            List<TargetPortal> portals = new ArrayList<>();
+            for (String pgName : t.portalGroups()) {
+                PortalGroupDef pg = cfg.portalGroups().get(pgName);
+                Port port = ports.get(pgName);
+                boolean fresh = port == null;
+                if (fresh) {
+                    port = core.ports().create("iscsi", t.name(), pg.group().tag(), pg.options());
+                    ports.put(pgName, port);
+                }
+                Map<Integer, Integer> map = null;
+                if (t.lunMap()) {
+                    map = new TreeMap<>();
+                    for (var e : t.luns().entrySet()) {
+                        map.put(e.getKey(), ids.get(e.getValue()));
+                    }
+                }
+                if (fresh || !Objects.equals(port.lunMap().orElse(null), map)) {
+                    port.setLunMap(map);
+                    if (!fresh) {
+                        core.lunMapChanged(port);
+                    }
+                }
+                portals.add(new TargetPortal(pg.group(), port));
+            }
+            targets.add(new IscsiTarget(t.name(), t.alias(), t.auth(), portals));
+        }
+        frontend.setTargets(targets);
+        for (var it = targetPorts.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            TargetDef t = cfg.targets().stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElse(null);
+            for (var pit = e.getValue().entrySet().iterator(); pit.hasNext(); ) {
+                var pe = pit.next();
+                if (t == null || !t.portalGroups().contains(pe.getKey())) {
+                    Port port = pe.getValue();
+                    int dropped = frontend.terminate(s -> port.targetName().equals(s.targetName())
+                            && s.portalGroupTag() == port.portalGroupTag());
+                    core.ports().remove(port.id());
+                    log.info("removed port {} ({} session(s) dropped)", port.portName(), dropped);
+                    pit.remove();
+                }
+            }
+            if (e.getValue().isEmpty()) {
+                it.remove();
             }
         }
-        return ids;
+    }
+
+    /**
+     * Re-reads the configuration file and applies only the difference: LUNs created, resized, recreated or
+     * removed; targets added, changed or removed (their sessions dropped). LUNs created with ctladm are left
+     * alone. Portal groups that are listened on cannot change while running. Either everything is applied or
+     * nothing changes.
+     *
+     * @return one line per change; empty when the file did not change anything
+     */
+    public synchronized List<String> reload() throws ConfigException, DaemonException {
+        if (closed) {
+            throw new DaemonException("ctld is shutting down", null);
+        }
+        if (options.config() == null) {
+            throw new DaemonException("nothing to reload: ctld runs the embedded default (no --config)", null);
+        }
+        CtldConfig next = load();
+        Map<String, PortalGroupDef> listening = byName(config.usedPortalGroups());
+        Map<String, PortalGroupDef> wanted = byName(next.usedPortalGroups());
+        for (String name : union(listening.keySet(), wanted.keySet())) {
+            if (!Objects.equals(listening.get(name), wanted.get(name))) {
+                throw new ConfigException(next.source(), "portal-group." + name, listening.containsKey(name)
+                        ? "changed or no longer used; portal groups in use change only at restart"
+                        : "is newly used; portal groups in use change only at restart");
+            }
+        }
+        List<String> changes = new ArrayList<>();
+        Map<String, Integer> ids = new HashMap<>();
+        Deque<Runnable> undo = new ArrayDeque<>();
+        List<Integer> retire = new ArrayList<>();
+        try {
+            for (LunDef def : next.luns().values()) {
+                LunDef old = config.luns().get(def.name());
+                if (old == null) {
+                    int id = createLun(next, def, def.ctlLun());
+                    undo.push(() -> removeQuietly(id));
+                    ids.put(def.name(), id);
+                    changes.add("lun " + def.name() + ": created as LUN " + id);
+                } else if (sameIgnoringSize(old, def) && old.sizeBytes() == def.sizeBytes()) {
+                    ids.put(def.name(), lunIds.get(def.name()));
+                } else if (sameIgnoringSize(old, def)) {
+                    int id = lunIds.get(def.name());
+                    resize(next, def, id);
+                    undo.push(() -> resizeQuietly(id, old.sizeBytes()));
+                    ids.put(def.name(), id);
+                    changes.add("lun " + def.name() + ": LUN " + id + " resized");
+                } else {
+                    // a new LUN replaces the old one; the old one goes once the ports point at the new one
+                    int oldId = lunIds.get(def.name());
+                    if (def.ctlLun() == oldId) {
+                        throw new ConfigException(next.source(), def.path(), "changed while keeping ctl-lun "
+                                + oldId + "; remove ctl-lun or restart ctld to replace it");
+                    }
+                    int id = createLun(next, def, def.ctlLun());
+                    undo.push(() -> removeQuietly(id));
+                    ids.put(def.name(), id);
+                    retire.add(oldId);
+                    changes.add("lun " + def.name() + ": replaced, LUN " + oldId + " by LUN " + id);
+                }
+            }
+        } catch (ConfigException | RuntimeException e) {
+            undo.forEach(Runnable::run);
+            throw e;
+        }
+        for (var e : config.luns().keySet()) {
+            if (!next.luns().containsKey(e)) {
+                retire.add(lunIds.get(e));
+                changes.add("lun " + e + ": LUN " + lunIds.get(e) + " removed");
+            }
+        }
+        for (TargetDef t : next.targets()) {
+            TargetDef old = config.targets().stream().filter(x -> x.name().equals(t.name())).findFirst()
+                    .orElse(null);
+            if (old == null) {
+                changes.add("target " + t.name() + ": added");
+            } else if (!old.equals(t)) {
+                changes.add("target " + t.name() + ": changed");
+            }
+        }
+        for (TargetDef old : config.targets()) {
+            if (next.targets().stream().noneMatch(x -> x.name().equals(old.name()))) {
+                changes.add("target " + old.name() + ": removed");
+            }
+        }
+        applyTargets(next, ids);
+        for (int id : retire) {
+            removeQuietly(id);
+        }
+        config = next;
+        lunIds = ids;
+        if (changes.isEmpty()) {
+            log.info("reload: no changes");
+        }
+        for (String c : changes) {
+            log.info("reload: {}", c);
+        }
+        return changes;
+    }
+
+    private void resize(CtldConfig cfg, LunDef def, int id) throws ConfigException {
+        try {
+            core.resizeLun(id, def.sizeBytes());
+        } catch (LunConfigException e) {
+            throw new ConfigException(cfg.source(), def.path() + ".size", e.getMessage());
+        }
+    }
+
+    private void resizeQuietly(int id, long sizeBytes) {
+        try {
+            core.resizeLun(id, sizeBytes);
+        } catch (LunConfigException e) {
+            log.error("reload: cannot resize LUN {} back: {}", id, e.getMessage());
+        }
+    }
+
+    private void removeQuietly(int id) {
+        try {
+            core.removeLun(id);
+        } catch (LunConfigException e) {
+            // removed meanwhile (ctladm remove): what we wanted anyway
+            log.info("LUN {} was already gone: {}", id, e.getMessage());
+        }
+    }
+
+    /** Whether two definitions ask for the same LUN apart from its size (where in the file does not matter). */
+    private static boolean sameIgnoringSize(LunDef a, LunDef b) {
+        return a.backend().equals(b.backend()) && a.blockSize() == b.blockSize()
+                && Objects.equals(a.serial(), b.serial()) && Objects.equals(a.deviceId(), b.deviceId())
+                && a.type() == b.type() && a.ctlLun() == b.ctlLun() && a.options().equals(b.options());
+    }
+
+    private static Map<String, PortalGroupDef> byName(List<PortalGroupDef> pgs) {
+        Map<String, PortalGroupDef> m = new TreeMap<>();
+        pgs.forEach(p -> m.put(p.name(), p));
+        return m;
+    }
+
+    private static List<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.TreeSet<String> s = new java.util.TreeSet<>(a);
+        s.addAll(b);
+        return List.copyOf(s);
     }
 
     static String format(InetSocketAddress a) {

@@ -4,6 +4,7 @@ import io.jctl.control.ControlJson;
 import io.jctl.control.ControlPaths;
 import io.jctl.ctld.config.ConfigException;
 import io.jctl.ctld.config.ConfigParser;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ctld}: the jctl target daemon. Runs in the foreground until SIGTERM or SIGINT, then shuts down cleanly
- * and exits 0. Exit 2: bad arguments or configuration (one line on stderr, nothing started); exit 1: something
+ * and exits 0. SIGHUP re-reads the configuration file and applies the difference. Exit 2: bad arguments or configuration (one line on stderr, nothing started); exit 1: something
  * else prevented the start (control socket or state directory in use, iSCSI port taken).
  */
 @Command(name = "ctld", mixinStandardHelpOptions = true, version = "ctld (jctl) 0.1", sortOptions = false,
@@ -92,6 +93,15 @@ public final class Main implements Callable<Integer> {
                 stateDir != null ? stateDir : StateDirectory.defaultPath(), workers);
     }
 
+    private static void reloadAndLog(Daemon daemon) {
+        try {
+            daemon.reload();
+        } catch (ConfigException | DaemonException e) {
+            LoggerFactory.getLogger(Main.class).error("reload refused, configuration unchanged: {}",
+                    ControlJson.oneLine(e.getMessage()));
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         DaemonOptions options = options();
@@ -109,6 +119,12 @@ public final class Main implements Callable<Integer> {
         // handled signals end the wait below, so the daemon stops cleanly and the exit status is 0
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
+        // SIGHUP: re-read the configuration, as ctld does; the outcome goes to the log
+        Signal.handle(new Signal("HUP"), s -> {
+            Thread t = new Thread(() -> reloadAndLog(daemon), "ctld-reload");
+            t.setDaemon(true);
+            t.start();
+        });
         // any other way out of the JVM still logs sessions out and removes the socket
         Thread hook = new Thread(daemon::close, "ctld-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

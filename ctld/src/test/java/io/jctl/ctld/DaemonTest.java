@@ -5,6 +5,7 @@ import io.jctl.control.ControlException;
 import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
 import io.jctl.control.message.RemoveLunArgs;
@@ -166,10 +167,23 @@ class DaemonTest {
             assertEquals("iqn.2026-11.io.jctl:a,lun,0",
                     luns.stream().filter(l -> l.id() == inlineId).findFirst().orElseThrow().options()
                             .get("scsiname"));
-            // a LUN created later is not visible through a port whose map is on
+            // a LUN created later is not visible through a port whose map is on, until it is mapped
             client.create(new CreateLunArgs("ramdisk", "1m", null, 7, null, null, null, null));
             Port p = d.core().ports().get(ports.get(0).id()).orElseThrow();
             assertEquals(List.of(0, 2), List.copyOf(d.core().visibleLuns(p).keySet()));
+            PortInfo mapped = client.lunmap(new LunMapArgs(p.id(), 4, 7));
+            assertEquals(Map.of(0, inlineId, 2, diskId, 4, 7), mapped.lunMap());
+            assertEquals(List.of(0, 2, 4), List.copyOf(d.core().visibleLuns(p).keySet()));
+            client.lunmap(new LunMapArgs(p.id(), 0, null));
+            assertEquals(List.of(2, 4), List.copyOf(d.core().visibleLuns(p).keySet()));
+            assertEquals("port 1 does not map LUN 0", refusal(() -> client.lunmap(new LunMapArgs(p.id(), 0, null))));
+            assertEquals("LUN 99 does not exist", refusal(() -> client.lunmap(new LunMapArgs(p.id(), 1, 99))));
+            assertEquals("port 9 does not exist", refusal(() -> client.lunmap(new LunMapArgs(9, null, null))));
+            assertNull(client.lunmap(new LunMapArgs(p.id(), null, null)).lunMap());
+            assertEquals(List.of(Math.min(diskId, inlineId), Math.max(diskId, inlineId), 7),
+                    List.copyOf(d.core().visibleLuns(p).keySet()), "map off: every LUN under its own number");
+            assertEquals("port 1 has no LUN map (every LUN is visible); nothing to unmap",
+                    refusal(() -> client.lunmap(new LunMapArgs(p.id(), 3, null))));
         }
     }
 

@@ -8,8 +8,10 @@ import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.IoStats;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -81,6 +83,16 @@ class CtlstatTest {
 
         @Override
         public SessionActionResult isterminate(SessionSelector selector) throws ControlException {
+            throw new AssertionError();
+        }
+
+        @Override
+        public ReloadResult reload() {
+            throw new AssertionError();
+        }
+
+        @Override
+        public PortInfo lunmap(LunMapArgs args) {
             throw new AssertionError();
         }
     }

@@ -6,8 +6,10 @@ import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.IoStats;
 import io.jctl.control.message.LunInfo;
+import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
 import io.jctl.control.message.SessionEntry;
@@ -27,6 +29,8 @@ import io.jctl.core.stats.IoCounters;
 import io.jctl.core.stats.IoType;
 import io.jctl.core.stats.StatsSnapshot;
 import io.jctl.core.task.Nexus;
+import io.jctl.ctld.DaemonException;
+import io.jctl.ctld.config.ConfigException;
 import io.jctl.iscsi.IscsiFrontend;
 import io.jctl.iscsi.SessionInfo;
 import org.slf4j.Logger;
@@ -35,6 +39,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -44,14 +50,32 @@ import java.util.function.Predicate;
 public final class DaemonControl implements ControlService {
     private static final Logger log = LoggerFactory.getLogger(DaemonControl.class);
 
+    /** Re-reads the configuration; the one-line reason of a failure is what ctladm shows. */
+    @FunctionalInterface
+    public interface Reloader {
+        List<String> reload() throws ConfigException, DaemonException;
+    }
+
     private final TargetCore core;
     private final IscsiFrontend frontend;
     private final long startNanos;
+    private final Reloader reloader;
 
-    public DaemonControl(TargetCore core, IscsiFrontend frontend, long startNanos) {
+    public DaemonControl(TargetCore core, IscsiFrontend frontend, long startNanos, Reloader reloader) {
         this.core = core;
         this.frontend = frontend;
         this.startNanos = startNanos;
+        this.reloader = reloader;
+    }
+
+    @Override
+    public ReloadResult reload() throws ControlException {
+        try {
+            return new ReloadResult(reloader.reload());
+        } catch (ConfigException | DaemonException e) {
+            log.warn("reload refused: {}", e.getMessage());
+            throw new ControlException(e.getMessage());
+        }
     }
 
     @Override
@@ -119,13 +143,53 @@ public final class DaemonControl implements ControlService {
 
     @Override
     public List<PortInfo> portlist() {
-        List<PortInfo> out = new ArrayList<>();
-        for (Port p : core.ports().list()) {
-            out.add(new PortInfo(p.id(), p.online(), p.frontend(), p.portName(), p.portalGroupTag(), 0,
-                    p.targetName(), p.lunMap().orElse(null),
-                    p.nexuses().stream().map(Nexus::initiatorPort).toList(), p.options()));
+        return core.ports().list().stream().map(DaemonControl::portInfo).toList();
+    }
+
+    @Override
+    public PortInfo lunmap(LunMapArgs a) throws ControlException {
+        if (a.port() == null) {
+            throw new ControlException("a port (-p) is required");
         }
-        return out;
+        Port port = core.ports().get(a.port())
+                .orElseThrow(() -> new ControlException("port " + a.port() + " does not exist"));
+        if (a.portLun() == null) {
+            if (a.lun() != null) {
+                throw new ControlException("a LUN (-L) needs the port LUN (-l) to show it as");
+            }
+            port.setLunMap(null);
+            log.info("ctladm: port {} LUN map off", port.portName());
+        } else {
+            int portLun = a.portLun();
+            if (portLun < 0 || portLun >= TargetCore.MAX_LUNS) {
+                throw new ControlException("port LUN " + portLun + " is out of range 0.." + (TargetCore.MAX_LUNS - 1));
+            }
+            Map<Integer, Integer> map = new TreeMap<>(port.lunMap().orElse(new TreeMap<>()));
+            if (a.lun() == null) {
+                if (port.lunMap().isEmpty()) {
+                    throw new ControlException("port " + a.port() + " has no LUN map (every LUN is visible); "
+                            + "nothing to unmap");
+                }
+                if (map.remove(portLun) == null) {
+                    throw new ControlException("port " + a.port() + " does not map LUN " + portLun);
+                }
+                log.info("ctladm: port {} LUN {} unmapped", port.portName(), portLun);
+            } else {
+                if (core.lun(a.lun()).isEmpty()) {
+                    throw new ControlException("LUN " + a.lun() + " does not exist");
+                }
+                map.put(portLun, a.lun());
+                log.info("ctladm: port {} LUN {} -> LUN {}", port.portName(), portLun, a.lun());
+            }
+            port.setLunMap(map);
+        }
+        core.lunMapChanged(port);
+        return portInfo(port);
+    }
+
+    private static PortInfo portInfo(Port p) {
+        return new PortInfo(p.id(), p.online(), p.frontend(), p.portName(), p.portalGroupTag(), 0, p.targetName(),
+                p.lunMap().orElse(null), p.nexuses().stream().map(Nexus::initiatorPort).toList(), p.options());
     }
 
     @Override

@@ -118,6 +118,7 @@ public final class LoginStateMachine {
                         "unsupported version max " + versionMax + " min " + versionMin);
             }
             params.isid = req.u48(8);
+            params.cid = req.u16(20);
             itt = req.itt();
             cmdSn = req.u32(24);
             if (req.u16(14) != 0) {

@@ -14,6 +14,7 @@ public final class SessionParameters {
     String initiatorAlias;
     long isid;
     int tsih;
+    int cid;
     IscsiTarget target;
     TargetPortal portal;
     String headerDigest = "None";
@@ -57,6 +58,11 @@ public final class SessionParameters {
 
     public int tsih() {
         return tsih;
+    }
+
+    /** The connection ID the initiator chose at login. */
+    public int cid() {
+        return cid;
     }
 
     /** Null for discovery sessions. */

@@ -506,7 +506,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             send(Pdu.of(rsp), StatSn.ADVANCE);
             return;
         }
-        if (reason == 1 && req.u16(20) != 0) {
+        if (reason == 1 && req.u16(20) != params.cid()) {
             log.info("logout for connection {}: no such connection", req.u16(20));
             rsp.u8(2, 1);
             send(Pdu.of(rsp), StatSn.ADVANCE);

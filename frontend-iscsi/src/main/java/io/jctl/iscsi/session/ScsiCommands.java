@@ -187,7 +187,8 @@ final class ScsiCommands implements TaskTransport {
         TaskState st = new TaskState(task, itt, bhs.lun(), write || read ? expected : 0, write, read);
         task.setFrontendState(st);
         st.unsolicitedLimit = unsolicitedFollows ? Math.min(params.firstBurstLength(), expected) : immediateLength;
-        st.unsolicitedDone = !unsolicitedFollows;
+        // Immediate data that already fills the unsolicited allowance leaves nothing to follow, whatever F says.
+        st.unsolicitedDone = !unsolicitedFollows || immediateLength >= st.unsolicitedLimit;
         if (immediateLength > 0) {
             st.received = Unpooled.compositeBuffer(Integer.MAX_VALUE);
             st.received.addComponent(true, immediate.retainedSlice());

@@ -345,6 +345,18 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void logoutOfAnotherConnectionIsRefused() {
+        h.login();
+        Bhs logout = Bhs.create(Opcode.LOGOUT_REQUEST).flags(0x80 | 1).itt(0xa2).u32(24, h.cmdSn).u16(20, 7);
+        logout.bytes()[0] |= 0x40;
+        h.send(Pdu.of(logout));
+        Pdu rsp = h.next();
+        assertEquals(1, rsp.bhs().u8(2), "CID not found");
+        rsp.release();
+        assertTrue(h.ch.isOpen());
+    }
+
+    @Test
     void logoutForRecoveryIsRefused() {
         h.login();
         Bhs logout = Bhs.create(Opcode.LOGOUT_REQUEST).flags(0x80 | 2).itt(0xa1).u32(24, h.cmdSn);
@@ -369,6 +381,40 @@ class FullFeaturePhaseTest {
         assertEquals(Map.entry("TargetAddress", "127.0.0.1:3260,1"), keys.get(1));
         assertEquals(Map.entry("Foo", "NotUnderstood"), keys.get(2));
         rsp.release();
+    }
+
+    @Test
+    void longTextAnswersContinueOnRequest() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            h.targets.add(new io.jctl.iscsi.IscsiTarget("iqn.2026-11.io.jctl:extra-target-number-" + i, null,
+                    io.jctl.iscsi.AuthGroup.noAuthentication(), h.targets.get(0).portals()));
+        }
+        h.login("MaxRecvDataSegmentLength", "512");
+        Bhs text = Bhs.create(Opcode.TEXT_REQUEST).flags(0x80).itt(0xc0).u32(20, Bhs.RESERVED_TAG).u32(24, h.cmdSn++);
+        h.send(Pdu.of(text, Harness.text("SendTargets", "All")));
+        ByteBuf all = Unpooled.buffer();
+        int pieces = 0;
+        while (true) {
+            Pdu rsp = h.next();
+            assertEquals(Opcode.TEXT_RESPONSE, rsp.opcode());
+            assertTrue(rsp.data().readableBytes() <= 512);
+            all.writeBytes(rsp.data());
+            pieces++;
+            int flags = rsp.bhs().flags();
+            int ttt = rsp.bhs().u32(20);
+            rsp.release();
+            if ((flags & 0x80) != 0) {
+                assertEquals(Bhs.RESERVED_TAG, ttt);
+                break;
+            }
+            assertEquals(0x40, flags, "C bit while more follows");
+            Bhs more = Bhs.create(Opcode.TEXT_REQUEST).flags(0x80).itt(0xc0).u32(20, ttt).u32(24, h.cmdSn++);
+            h.send(Pdu.of(more));
+        }
+        assertTrue(pieces > 3);
+        var keys = TextKeys.parse(all);
+        all.release();
+        assertEquals(62, keys.size(), "31 targets, each with one address");
     }
 
     private int rejectReason() {

@@ -39,6 +39,8 @@ final class Harness implements AutoCloseable {
     final PortalGroup pg = new PortalGroup("pg0", 1, List.of(new InetSocketAddress("127.0.0.1", 3260)),
             AuthGroup.noAuthentication());
     final List<Connection> registered = new CopyOnWriteArrayList<>();
+    /** What the registry offers; tests may add targets. */
+    final List<IscsiTarget> targets = new CopyOnWriteArrayList<>();
     final EmbeddedChannel ch;
     final Connection conn;
     int cmdSn = 1;
@@ -47,8 +49,7 @@ final class Harness implements AutoCloseable {
     Harness(ScsiService core, IscsiSettings settings) {
         this.core = core;
         this.settings = settings;
-        IscsiTarget target = new IscsiTarget(TARGET, null, AuthGroup.noAuthentication(),
-                List.of(new TargetPortal(pg, port)));
+        targets.add(new IscsiTarget(TARGET, null, AuthGroup.noAuthentication(), List.of(new TargetPortal(pg, port))));
         SessionRegistry registry = new SessionRegistry() {
             @Override
             public ScsiService core() {
@@ -62,7 +63,7 @@ final class Harness implements AutoCloseable {
 
             @Override
             public List<IscsiTarget> targets() {
-                return List.of(target);
+                return targets;
             }
 
             @Override

@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * VERIFY (10/12/16). BYTCHK 00b: the range is read from the medium, which surfaces medium errors. BYTCHK 01b:
  * the Data-Out is compared with the medium; the first difference ends the command with MISCOMPARE 1Dh/00h and
@@ -60,7 +62,15 @@ public final class Verify implements CommandHandler {
                 cmd.fail(Futures.unwrap(err));
                 return;
             }
-            storage.read(range.lba(), (int) range.blocks(), cmd.alloc()).whenComplete((medium, readErr) -> {
+            CompletableFuture<ByteBuf> read;
+            try {
+                read = storage.read(range.lba(), (int) range.blocks(), cmd.alloc());
+            } catch (RuntimeException e) {
+                data.release();
+                cmd.fail(e);
+                return;
+            }
+            read.whenComplete((medium, readErr) -> {
                 try {
                     if (readErr != null) {
                         cmd.fail(Futures.unwrap(readErr));

@@ -71,6 +71,8 @@ public final class ModeSelect implements CommandHandler {
             } catch (ScsiException e) {
                 log.debug("{}: MODE SELECT refused: {}", cmd.task(), e.getMessage());
                 cmd.fail(e);
+            } catch (RuntimeException e) {
+                cmd.fail(e);
             }
         });
     }

@@ -170,4 +170,11 @@ class ReadWriteTest {
         assertEquals(new io.jctl.core.cdb.LbaExtent(1L << 40, 0x10000L), BlockRange.extent(rw16(0x8a, 0, 1L << 40, 0x10000)));
         assertEquals(new io.jctl.core.cdb.LbaExtent(9, 0xffffffffL), BlockRange.extent(rw12(0xaf, 0, 9, 0xffffffffL)));
     }
+
+    @Test
+    void backendThrowingOnWriteEndsTheCommand() {
+        IllegalStateException broken = new IllegalStateException("broken backend");
+        fx.storage.throwOnCall(broken);
+        assertEquals(broken, fx.command(rw10(0x2a, 0, 0, 1), new byte[512]).run(write).failure());
+    }
 }

@@ -68,4 +68,11 @@ class VerifyTest {
         fx.command(rw10(0x2f, 0x02, 101, 0)).run(verify).assertSense(5, 0x21, 0);
         assertTrue(fx.command(rw10(0x2f, 0x02, 0, 0)).run(verify).succeeded());
     }
+
+    @Test
+    void backendThrowingEndsTheCommand() {
+        IllegalStateException broken = new IllegalStateException("broken backend");
+        fx.storage.throwOnCall(broken);
+        assertEquals(broken, fx.command(rw10(0x2f, 0x02, 0, 1), new byte[512]).run(verify).failure());
+    }
 }

@@ -15,6 +15,7 @@ public final class MemoryBackendLun implements BackendLun {
     private byte[] data;
     private volatile boolean readOnly;
     private volatile BackendIoException failure;
+    private volatile RuntimeException thrown;
     public volatile int flushes;
     public volatile int fuaWrites;
     public volatile int writes;
@@ -44,6 +45,11 @@ public final class MemoryBackendLun implements BackendLun {
         blockCount = blocks;
     }
 
+    /** Every following read or write throws this synchronously (a broken backend), null: stop. */
+    public void throwOnCall(RuntimeException e) {
+        this.thrown = e;
+    }
+
     /** Changes the advertised size, as a resize would. */
     public void setBlockCount(long blocks) {
         byte[] next = new byte[Math.toIntExact(blocks * blockSize)];
@@ -70,6 +76,9 @@ public final class MemoryBackendLun implements BackendLun {
     @Override
     public CompletableFuture<ByteBuf> read(long lba, int blocks, ByteBufAllocator alloc) {
         reads++;
+        if (thrown != null) {
+            throw thrown;
+        }
         if (failure != null) {
             return CompletableFuture.failedFuture(failure);
         }
@@ -84,6 +93,9 @@ public final class MemoryBackendLun implements BackendLun {
         writes++;
         if (fua) {
             fuaWrites++;
+        }
+        if (thrown != null) {
+            throw thrown;
         }
         if (failure != null) {
             return CompletableFuture.failedFuture(failure);

@@ -26,10 +26,10 @@ final class CreateCommand extends Subcommand {
     @Option(names = "-l", paramLabel = "lun_id", description = "LUN number (default: lowest free)")
     Integer lunId;
 
-    @Option(names = "-S", paramLabel = "serial", description = "serial number (default MYSERIAL%04d)")
+    @Option(names = "-S", paramLabel = "serial", description = "serial number (default MYSERIAL%%04d)")
     String serial;
 
-    @Option(names = "-d", paramLabel = "device_id", description = "device id (default MYDEVID%04d)")
+    @Option(names = "-d", paramLabel = "device_id", description = "device id (default MYDEVID%%04d)")
     String deviceId;
 
     @Option(names = "-t", paramLabel = "device_type", description = "disk, processor, cd or a type number")

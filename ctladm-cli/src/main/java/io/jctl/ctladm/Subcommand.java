@@ -3,6 +3,7 @@ package io.jctl.ctladm;
 import io.jctl.control.ControlService;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -22,6 +23,9 @@ abstract class Subcommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     /** {@code --json} given after the subcommand or before it. */
     boolean json() {

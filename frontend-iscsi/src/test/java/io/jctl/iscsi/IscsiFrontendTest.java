@@ -135,17 +135,25 @@ class IscsiFrontendTest {
     @Test
     void sameIsidReinstatesTheSession() throws Exception {
         InetSocketAddress at = start();
-        try (SocketInitiator first = loggedIn(at, 0x42); SocketInitiator second = loggedIn(at, 0x42)) {
-            assertTrue(first.closedByTarget(), "old connection closed");
-            assertTrue(core.awaitLost(1, 5000));
-            assertEquals(INITIATOR + ",i,0x000000000042", core.lost.get(0).initiatorPort());
-            testUnitReady(second);
-            assertEquals(1, frontend.sessions().size());
-            assertEquals(1, port.nexuses().size());
-            // A different ISID is a separate session.
-            try (SocketInitiator third = loggedIn(at, 0x43)) {
-                testUnitReady(third);
-                assertEquals(2, frontend.sessions().size());
+        try (SocketInitiator first = loggedIn(at, 0x42)) {
+            // A command the core holds: reinstatement must abort it with the old session.
+            byte[] held = {0x28, (byte) 0xEE, 0, 0, 0, 0, 0, 0, 1, 0};
+            first.send(first.command(first.nextItt(), held, 512, true, false), new byte[0]);
+            testUnitReady(first);
+            assertEquals(1, core.held.size());
+            try (SocketInitiator second = loggedIn(at, 0x42)) {
+                assertTrue(first.closedByTarget(), "old connection closed");
+                assertTrue(core.awaitLost(1, 5000));
+                assertTrue(core.held.isEmpty(), "the old session's task was aborted");
+                assertEquals(INITIATOR + ",i,0x000000000042", core.lost.get(0).initiatorPort());
+                testUnitReady(second);
+                assertEquals(1, frontend.sessions().size());
+                assertEquals(1, port.nexuses().size());
+                // A different ISID is a separate session.
+                try (SocketInitiator third = loggedIn(at, 0x43)) {
+                    testUnitReady(third);
+                    assertEquals(2, frontend.sessions().size());
+                }
             }
         }
     }

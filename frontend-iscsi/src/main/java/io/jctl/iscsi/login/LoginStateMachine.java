@@ -185,7 +185,9 @@ public final class LoginStateMachine {
             respFlags = TRANSIT;
         }
         if (nextStage == FULL_FEATURE) {
-            if (!declaredOperational) {
+            // Declarations belong to the operational stage: open-iscsi fails a login whose security-stage
+            // response carries keys its authentication code does not know.
+            if (!declaredOperational && stage == OPERATIONAL) {
                 declareOperational(answers);
             }
             negotiator.finish();
@@ -371,7 +373,7 @@ public final class LoginStateMachine {
                 answers.add(Map.entry(key, answer));
             }
         }
-        if (any && !declaredOperational) {
+        if (any && !declaredOperational && stage == OPERATIONAL) {
             declareOperational(answers);
         }
     }

@@ -66,6 +66,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     private Channel channel;
+    /** Captured when the connection opens: a closed channel may no longer report it. */
+    private InetSocketAddress remote;
     /** Written on the event loop; read by the frontend's session listing from other threads. */
     private volatile Phase phase = Phase.LOGIN;
     private LoginStateMachine login;
@@ -113,7 +115,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) channel.remoteAddress();
+        return remote;
     }
 
     @Override
@@ -160,10 +162,11 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        remote = (InetSocketAddress) channel.remoteAddress();
         login = new LoginStateMachine(this, settings, 0);
         loginTimer = channel.eventLoop().schedule(() -> {
             if (phase == Phase.LOGIN) {
-                log.warn("login from {} timed out after {}", channel.remoteAddress(), settings.loginTimeout());
+                log.warn("login from {} timed out after {}", remote, settings.loginTimeout());
                 channel.close();
             }
         }, settings.loginTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -217,7 +220,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private MDC.MDCCloseable mdc() {
         SessionParameters p = params != null ? params : login != null ? login.parameters() : null;
         String who = p != null && p.initiatorName() != null ? p.initiatorName()
-                : channel == null ? "?" : String.valueOf(channel.remoteAddress());
+                : String.valueOf(remote);
         MDC.put("initiator", who);
         return MDC.putCloseable("session", sessionId == 0 ? "login" : Long.toString(sessionId));
     }
@@ -243,7 +246,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
             case CONTINUE -> channel.writeAndFlush(result.response());
             case FAILED -> {
                 int status = result.response().bhs().u16(36);
-                log.warn("login from {} failed (status {}): {}", channel.remoteAddress(),
+                log.warn("login from {} failed (status {}): {}", remote,
                         String.format("%04x", status), result.reason());
                 channel.writeAndFlush(result.response()).addListener(ChannelFutureListener.CLOSE);
                 phase = Phase.CLOSED;

@@ -159,8 +159,22 @@ class LoginStateMachineTest {
         Map<String, String> k = keys(r.response());
         assertNull(k.get("TargetPortalGroupTag"));
         assertEquals("None", k.get("HeaderDigest"));
+        assertNull(k.get("MaxRecvDataSegmentLength"), "no operational declarations in a security-stage response");
         r.response().release();
         assertTrue(m.parameters().discovery());
+    }
+
+    /** open-iscsi's default discovery: security stage straight to full feature phase, AuthMethod only. */
+    @Test
+    void securityStraightToFullFeatureCarriesOnlySecurityKeys() throws Exception {
+        LoginStateMachine m = machine();
+        LoginStateMachine.Result r = run(m, request(0, 3, true, 0, "InitiatorName", INITIATOR, "SessionType",
+                "Discovery", "AuthMethod", "None"));
+        assertEquals(LoginStateMachine.State.COMPLETE, r.state());
+        assertEquals(Map.of("AuthMethod", "None"), keys(r.response()));
+        assertEquals(0x83, r.response().bhs().flags());
+        r.response().release();
+        assertEquals(8192, m.parameters().maxSendDataSegmentLength());
     }
 
     private void expectFailure(int status, Pdu... requests) {

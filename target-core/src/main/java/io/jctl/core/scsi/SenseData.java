@@ -90,8 +90,11 @@ public final class SenseData {
         byte[] b = new byte[18];
         b[0] = (byte) (deferred ? 0x71 : 0x70);
         if (information != null) {
-            b[0] |= (byte) 0x80; // VALID
             long info = information;
+            // SPC: fixed format has 4 bytes of INFORMATION; a value that does not fit leaves VALID clear
+            if ((info >>> 32) == 0) {
+                b[0] |= (byte) 0x80;
+            }
             b[3] = (byte) (info >> 24);
             b[4] = (byte) (info >> 16);
             b[5] = (byte) (info >> 8);

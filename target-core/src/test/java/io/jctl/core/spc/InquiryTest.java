@@ -208,4 +208,32 @@ class InquiryTest {
         Fixtures proc = new Fixtures(LunType.PROCESSOR, 1, 512, Map.of());
         proc.command(cdb(0x12, 1, 0xb0, 0, 255, 0)).run(inquiry).assertInvalidCdbField(2, -1);
     }
+
+    @Test
+    void cdromClaimsMmcAndIsRemovable() {
+        Fixtures cd = new Fixtures(LunType.CDROM, 100, 2048, Map.of());
+        byte[] b = cd.command(cdb(0x12, 0, 0, 0, 96, 0)).run(inquiry).dataIn();
+        assertEquals(0x05, b[0]);
+        assertEquals((byte) 0x80, b[1]);
+        assertArrayEquals(cdb(0x04, 0xe0), Arrays.copyOfRange(b, 64, 66), "MMC-6 after SAM, SPC, iSCSI");
+    }
+
+    @Test
+    void portOfAnotherTransportHasNoProtocolIdentifier() {
+        io.jctl.core.port.Port other = new io.jctl.core.port.PortRegistry().create("camsim", "naa.5000000000000001", 1,
+                Map.of());
+        byte[] b = new FakeCommand(cdb(0x12, 1, 0x83, 1, 0, 0), fx.lun, other, fx.target, null).run(inquiry).dataIn();
+        int p = 4 + 4 + 19;
+        assertArrayEquals(cdb(0x01, 0x14, 0, 4, 0, 0, 0, 1), Arrays.copyOfRange(b, p, p + 8), "PIV clear");
+        byte[] std = new FakeCommand(cdb(0x12, 0, 0, 0, 96, 0), fx.lun, other, fx.target, null).run(inquiry).dataIn();
+        assertArrayEquals(cdb(0x04, 0xc0), Arrays.copyOfRange(std, 62, 64), "no transport descriptor");
+    }
+
+    @Test
+    void missingLunListsOnlyPageZero() {
+        byte[] b = new FakeCommand(cdb(0x12, 1, 0, 0, 255, 0), null, fx.port, fx.target, null).run(inquiry).dataIn();
+        assertArrayEquals(cdb(0x7f, 0, 0, 1, 0), b);
+        new FakeCommand(cdb(0x12, 1, 0x83, 0, 255, 0), null, fx.port, fx.target, null).run(inquiry)
+                .assertInvalidCdbField(2, -1);
+    }
 }

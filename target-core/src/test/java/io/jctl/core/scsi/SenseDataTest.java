@@ -1,0 +1,50 @@
+package io.jctl.core.scsi;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SenseDataTest {
+
+    @Test
+    void fixedFormatCarriesKeyCodesInformationAndFieldPointer() {
+        byte[] b = SenseData.of(SenseKey.ILLEGAL_REQUEST, 0x24, 0x00).withInformation(0x01020304L)
+                .withFieldPointer(true, 2, 5).encode(false, 0);
+        assertEquals(18, b.length);
+        assertEquals((byte) 0xf0, b[0], "current error, VALID set");
+        assertEquals(SenseKey.ILLEGAL_REQUEST, b[2]);
+        assertArrayEquals(new byte[]{1, 2, 3, 4}, java.util.Arrays.copyOfRange(b, 3, 7));
+        assertEquals(10, b[7]);
+        assertEquals(0x24, b[12]);
+        assertArrayEquals(new byte[]{(byte) 0xcd, 0, 2}, java.util.Arrays.copyOfRange(b, 15, 18),
+                "SKSV, C/D=CDB, BPV, bit 5, byte 2");
+    }
+
+    @Test
+    void fixedFormatLeavesValidClearWhenInformationNeedsMoreThanFourBytes() {
+        byte[] b = SenseData.of(SenseKey.ILLEGAL_REQUEST, 0x21, 0x00).withInformation(0x1_0000_0000L)
+                .encode(false, 0);
+        assertEquals(0x70, b[0]);
+    }
+
+    @Test
+    void descriptorFormatCarriesEightByteInformationAndSenseKeySpecific() {
+        byte[] b = SenseData.of(SenseKey.ILLEGAL_REQUEST, 0x21, 0x00).withInformation(0x1_0000_0000L)
+                .withFieldPointer(false, 7, -1).encode(true, 0);
+        assertEquals(0x72, b[0]);
+        assertEquals(SenseKey.ILLEGAL_REQUEST, b[1]);
+        assertEquals(0x21, b[2]);
+        assertEquals(20, b[7], "information (12) + sense key specific (8) descriptors");
+        assertEquals(0x00, b[8]);
+        assertEquals((byte) 0x80, b[10]);
+        assertEquals(1, b[15], "bit 32 of the LBA");
+        assertEquals(0x02, b[20]);
+        assertArrayEquals(new byte[]{(byte) 0x80, 0, 7}, java.util.Arrays.copyOfRange(b, 24, 27));
+    }
+
+    @Test
+    void encodingHonoursTheMaximumSenseLength() {
+        assertEquals(8, SenseData.of(SenseKey.UNIT_ATTENTION, 0x29, 0x00).encode(false, 8).length);
+    }
+}

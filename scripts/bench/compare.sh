@@ -2,7 +2,8 @@
 # compare.sh - jctl against tgtd (Debian `tgt`) on this machine, side by side, with initiators nobody here wrote.
 #
 #   scripts/bench/compare.sh [--kinds ram,file,null] [--workloads LIST|all] [--seconds S] [--rounds N]
-#                            [--size SIZE] [--file-dir DIR] [--out DIR] [--jctl-opts "JVM OPTIONS"] [--list]
+#                            [--warmup S] [--size SIZE] [--file-dir DIR] [--out DIR] [--jctl-opts "JVM OPTIONS"]
+#                            [--list]
 #   scripts/bench/compare.sh --table DIR      re-prints the table of an earlier run
 #
 # Starts both targets on 127.0.0.1 (free ports), each with the same three kinds of LUN:
@@ -34,7 +35,8 @@
 #
 # Output (--out DIR, default ./bench-YYYYmmdd-HHMMSS): table.txt (also printed), raw.tsv (every measurement),
 # memory.tsv, starvation.tsv, meta.txt (machine, load, versions, commands), jctl.log, tgtd.log, jctl.json.
-# Options: --seconds S per measurement (default 5); --rounds N (default 3, at least 2); --size of each LUN
+# Options: --seconds S per measurement (default 5); --rounds N (default 3, at least 2); --warmup S of random
+# reads on each LUN before its first measurement (default 10: the JIT's own CPU stays out); --size of each LUN
 # (default 256M); --jctl-opts JVM options for jctl (JAVA_OPTS of scripts/ctld, e.g. a JFR recording).
 # Needs: libiscsi-bin (iscsi-perf, iscsi-readcapacity16), qemu-utils + qemu-block-extra (qemu-img iscsi://),
 # tgt (tgtd, tgtadm), python3, a JDK (java, jcmd). Run as root (tgtd needs it). Only 127.0.0.1 is used.
@@ -46,12 +48,13 @@ usage() { sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
 
 DEFAULT_WL="rr4k_qd32,rr4k_qd1,rw4k_qd32,rw4k_qd1,sr128k_qd16,sw128k_qd16,lat4k_qd1,mix16"
 ALL_WL="$DEFAULT_WL,rr4k_qd32q,mem64"
-KINDS="ram,file,null" WL="$DEFAULT_WL" SECS=5 ROUNDS=3 SIZE=256M FILE_DIR=/tmp OUT="" JCTL_OPTS="" TABLE_DIR=""
+KINDS="ram,file,null" WL="$DEFAULT_WL" WARMUP=10 SECS=5 ROUNDS=3 SIZE=256M FILE_DIR=/tmp OUT="" JCTL_OPTS="" TABLE_DIR=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --kinds) KINDS="$2"; shift 2 ;;
         --workloads) WL="$2"; [ "$WL" = all ] && WL="$ALL_WL"; shift 2 ;;
         --seconds) SECS="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
         --size) SIZE="$2"; shift 2 ;;
         --file-dir) FILE_DIR="$2"; shift 2 ;;
@@ -68,6 +71,7 @@ if [ -n "$TABLE_DIR" ]; then
 fi
 [[ "$SECS" =~ ^[0-9]+$ ]] && [ "$SECS" -ge 1 ] || { echo "--seconds must be a whole number >= 1" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[0-9]+$ ]] && [ "$ROUNDS" -ge 2 ] || { echo "--rounds must be >= 2" >&2; exit 2; }
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || { echo "--warmup must be a whole number" >&2; exit 2; }
 SIZE_BYTES=$(numfmt --from=iec "${SIZE%B}" 2>/dev/null) || { echo "--size $SIZE is not a size" >&2; exit 2; }
 [ "$SIZE_BYTES" -ge $((16 << 20)) ] || { echo "--size must be at least 16M" >&2; exit 2; }
 IFS=',' read -r -a KIND_LIST <<< "$KINDS"
@@ -202,7 +206,7 @@ done
     echo "tgtd: $(tgtd -V 2>&1 | head -n 1) pid $TGTD_PID, 127.0.0.1:$PORT_B"
     echo "tools: $(dpkg-query -W -f='libiscsi-bin ${Version}' libiscsi-bin 2>/dev/null), $(qemu-img --version | head -n 1)"
     echo "java: $(java -version 2>&1 | head -n 1)"
-    echo "command: $0 --kinds $KINDS --workloads $WL --seconds $SECS --rounds $ROUNDS --size $SIZE --file-dir $FILE_DIR"
+    echo "command: $0 --kinds $KINDS --workloads $WL --seconds $SECS --rounds $ROUNDS --warmup $WARMUP --size $SIZE --file-dir $FILE_DIR"
     echo "luns: size $SIZE_BYTES bytes; $(for k in "${KIND_LIST[@]}"; do printf '%s: jctl %s, tgtd %s; ' "$k" "$(url jctl "$k")" "$(url tgtd "$k")"; done)"
 } > "$OUT/meta.txt"
 cat "$OUT/meta.txt" >&2
@@ -361,7 +365,12 @@ measure() {   # measure ROUND KIND SIDE WORKLOAD: one measurement, appended to r
 
 T0=$SECONDS
 for k in "${KIND_LIST[@]}"; do
-    log "calibrating qemu-img counts on $k (also the warm-up)"
+    # Warm-up: the JIT compiles jctl's hot path in the first seconds; its compiler threads' CPU must not count.
+    log "warming up both targets on $k ($WARMUP s each), then calibrating qemu-img counts"
+    for side in jctl tgtd; do
+        timeout -k 5 $((WARMUP + 30)) iscsi-perf -t "$WARMUP" -r -m 32 -b $((4096 / ${BS[$side,$k]})) \
+            "$(url $side "$k")" > /dev/null 2>&1
+    done
     for w in "${WLS[@]}"; do calibrate "$w" jctl "$k"; calibrate "$w" tgtd "$k"; done
     for ((r = 1; r <= ROUNDS; r++)); do
         for w in "${WLS[@]}"; do

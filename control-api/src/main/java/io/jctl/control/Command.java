@@ -7,6 +7,7 @@ import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.PortStateArgs;
 import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
@@ -52,6 +53,12 @@ public enum Command {
         @Override
         public Object invoke(ControlService service, Object args) throws ControlException {
             return service.portlist();
+        }
+    },
+    PORT(PortStateArgs.class, new TypeReference<List<PortInfo>>() { }) {
+        @Override
+        public Object invoke(ControlService service, Object args) throws ControlException {
+            return service.portState((PortStateArgs) args);
         }
     },
     LUNMAP(LunMapArgs.class, new TypeReference<PortInfo>() { }) {

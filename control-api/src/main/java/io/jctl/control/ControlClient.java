@@ -8,6 +8,7 @@ import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.PortStateArgs;
 import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
@@ -75,6 +76,11 @@ public final class ControlClient implements ControlService, AutoCloseable {
     @Override
     public List<PortInfo> portlist() throws ControlException {
         return call(Command.PORTLIST, new Command.NoArgs());
+    }
+
+    @Override
+    public List<PortInfo> portState(PortStateArgs args) throws ControlException {
+        return call(Command.PORT, args);
     }
 
     @Override

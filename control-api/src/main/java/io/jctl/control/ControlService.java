@@ -6,6 +6,7 @@ import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.PortStateArgs;
 import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
@@ -35,6 +36,9 @@ public interface ControlService {
     List<LunInfo> devlist(DevListArgs args) throws ControlException;
 
     List<PortInfo> portlist() throws ControlException;
+
+    /** Takes ports online or offline; returns the ports changed. */
+    List<PortInfo> portState(PortStateArgs args) throws ControlException;
 
     /** Changes a port's LUN map; returns the port as portlist would show it. */
     PortInfo lunmap(LunMapArgs args) throws ControlException;

@@ -7,6 +7,7 @@ import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.PortStateArgs;
 import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
@@ -105,5 +106,11 @@ public class RecordingService implements ControlService {
     public PortInfo lunmap(LunMapArgs args) {
         calls.add(args);
         return portlist().get(0);
+    }
+
+    @Override
+    public List<PortInfo> portState(PortStateArgs args) {
+        calls.add(args);
+        return portlist();
     }
 }

@@ -22,8 +22,9 @@ import java.util.function.Function;
 @Command(name = "ctladm", mixinStandardHelpOptions = true, version = "ctladm (jctl) 0.1",
         description = "Administer LUNs, ports and iSCSI sessions of a running ctld.",
         subcommands = {CreateCommand.class, RemoveCommand.class, ModifyCommand.class, DevlistCommand.class,
-                PortlistCommand.class, LunmapCommand.class, IslistCommand.class, SessionCommand.Logout.class,
-                SessionCommand.Terminate.class, ReloadCommand.class, CommandLine.HelpCommand.class})
+                PortlistCommand.class, PortCommand.class, LunmapCommand.class, IslistCommand.class,
+                SessionCommand.Logout.class, SessionCommand.Terminate.class, ReloadCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Ctladm implements Runnable {
     public static final int EXIT_REFUSED = 1;
 

@@ -7,6 +7,7 @@ import io.jctl.control.message.CreateLunArgs;
 import io.jctl.control.message.DevListArgs;
 import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
+import io.jctl.control.message.PortStateArgs;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionSelector;
 import io.jctl.control.server.ControlServer;
@@ -197,6 +198,20 @@ class CtladmTest {
         assertEquals(0, run("create", "--help"));
         assertTrue(out.startsWith("Usage: ctladm create "), out);
         assertEquals(List.of(), service.calls);
+    }
+
+    @Test
+    void portOnlineOffline() {
+        assertEquals(0, run("port", "-o", "off", "-p", "1"));
+        assertEquals("Port 1 (iqn.2026-11.io.jctl:target0,t,0x0001) is now offline\n", out);
+        assertEquals(List.of(new PortStateArgs(1, null, false)), service.calls);
+        assertEquals(0, run("port", "-o", "on", "-t", "iscsi"));
+        assertEquals("Port 1 (iqn.2026-11.io.jctl:target0,t,0x0001) is now online\n", out);
+        service.calls.clear();
+        assertUsageError("ctladm port: Invalid value for option '-o': expected one of [on, off] (case-sensitive) "
+                + "but was 'maybe'", "port", "-o", "maybe", "-p", "1");
+        assertUsageError("ctladm port: Missing required argument (specify one of these): (-p=port | -t=frontend)",
+                "port", "-o", "on");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.PortStateArgs;
 import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
@@ -63,6 +64,10 @@ class FakeService implements ControlService {
     @Override
     public List<PortInfo> portlist() {
         calls.add("portlist");
+        return ports();
+    }
+
+    private static List<PortInfo> ports() {
         return List.of(
                 new PortInfo(1, true, "iscsi", "iqn.2026-11.io.jctl:target0,t,0x0001", 1, 0,
                         "iqn.2026-11.io.jctl:target0", null, List.of("iqn.1994-05.com.redhat:a,i,0x023d00000001"),
@@ -113,5 +118,16 @@ class FakeService implements ControlService {
         }
         return new PortInfo(2, false, "iscsi", "iqn.2026-11.io.jctl:t2,t,0x0002", 2, 0, "iqn.2026-11.io.jctl:t2",
                 Map.of(0, 5, 1, 6, 3, 9), List.of(), Map.of());
+    }
+
+    @Override
+    public List<PortInfo> portState(PortStateArgs args) throws ControlException {
+        calls.add(args);
+        if (args.port() != null && args.port() != 1) {
+            throw new ControlException("port " + args.port() + " does not exist");
+        }
+        PortInfo p = ports().get(0);
+        return List.of(new PortInfo(p.id(), args.online(), p.frontend(), p.name(), p.physicalPort(),
+                p.virtualPort(), p.targetName(), p.lunMap(), p.initiators(), p.options()));
     }
 }

@@ -36,7 +36,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -79,9 +81,7 @@ public final class Daemon implements AutoCloseable {
                 new ConfigParser(backends.stream().map(Backend::name).collect(Collectors.toSet())));
         CtldConfig config = d.load();
         log.info("configuration: {}", config.source());
-        if (config.debug() > 0) {
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.jctl")).setLevel(Level.DEBUG);
-        }
+        applyDebug(config.debug());
         try {
             d.build(config, backends);
             return d;
@@ -89,6 +89,11 @@ public final class Daemon implements AutoCloseable {
             d.close();
             throw e;
         }
+    }
+
+    /** {@code debug} 1 or more: debug logging of jctl; 0: the level logback.xml sets. */
+    private static void applyDebug(int level) {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.jctl")).setLevel(level > 0 ? Level.DEBUG : null);
     }
 
     /** The configuration file (or the embedded default) with the {@code --listen} override applied. */
@@ -241,7 +246,14 @@ public final class Daemon implements AutoCloseable {
                         : "is newly used; portal groups in use change only at restart");
             }
         }
+        if (!next.loginTimeout().equals(config.loginTimeout())) {
+            throw new ConfigException(next.source(), "timeout", "changed; the login timeout changes only at restart");
+        }
         List<String> changes = new ArrayList<>();
+        if (next.debug() != config.debug()) {
+            applyDebug(next.debug());
+            changes.add("debug: " + config.debug() + " -> " + next.debug());
+        }
         Map<String, Integer> ids = new HashMap<>();
         Deque<Runnable> undo = new ArrayDeque<>();
         List<Integer> retire = new ArrayList<>();
@@ -352,8 +364,8 @@ public final class Daemon implements AutoCloseable {
         return m;
     }
 
-    private static List<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-        java.util.TreeSet<String> s = new java.util.TreeSet<>(a);
+    private static List<String> union(Set<String> a, Set<String> b) {
+        TreeSet<String> s = new TreeSet<>(a);
         s.addAll(b);
         return List.copyOf(s);
     }

@@ -22,8 +22,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ctld}: the jctl target daemon. Runs in the foreground until SIGTERM or SIGINT, then shuts down cleanly
- * and exits 0. SIGHUP re-reads the configuration file and applies the difference. Exit 2: bad arguments or configuration (one line on stderr, nothing started); exit 1: something
- * else prevented the start (control socket or state directory in use, iSCSI port taken).
+ * and exits 0. SIGHUP re-reads the configuration file and applies the difference. Exit 2: bad arguments or
+ * configuration (one line on stderr, nothing started); exit 1: something else prevented the start (control
+ * socket or state directory in use, iSCSI port taken).
  */
 @Command(name = "ctld", mixinStandardHelpOptions = true, version = "ctld (jctl) 0.1", sortOptions = false,
         description = "jctl iSCSI target daemon. Without --config it serves the embedded default: target "

@@ -8,6 +8,7 @@ import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.PortStateArgs;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionSelector;
 import io.jctl.control.message.StatsArgs;
@@ -78,6 +79,14 @@ class DaemonTest {
             assertEquals("MYSERIAL0005", created.serial());
             Port corePort = d.core().ports().get(port.id()).orElseThrow();
             assertEquals(List.of(0, 5), List.copyOf(d.core().visibleLuns(corePort).keySet()));
+
+            assertFalse(client.portState(new PortStateArgs(port.id(), null, false)).get(0).online());
+            assertFalse(corePort.online());
+            assertTrue(client.portState(new PortStateArgs(null, "all", true)).get(0).online());
+            assertEquals("no port of frontend type 'fc'",
+                    refusal(() -> client.portState(new PortStateArgs(null, "fc", true))));
+            assertEquals("give either a port (-p) or a frontend type (-t)",
+                    refusal(() -> client.portState(new PortStateArgs(1, "iscsi", true))));
 
             LunInfo grown = client.modify(new ModifyLunArgs("ramdisk", 5, "2m"));
             assertEquals(4096, grown.sizeBlocks());

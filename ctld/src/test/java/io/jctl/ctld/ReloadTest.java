@@ -142,6 +142,21 @@ class ReloadTest {
     }
 
     @Test
+    void loginTimeoutIsFixedDebugLevelIsNot() throws Exception {
+        Path config = dir.resolve("ctl.yaml");
+        Files.writeString(config, BASE);
+        try (Daemon d = start(config)) {
+            Files.writeString(config, "timeout: 30\n" + BASE);
+            ConfigException e = assertThrows(ConfigException.class, d::reload);
+            assertEquals(config + ": timeout: changed; the login timeout changes only at restart", e.getMessage());
+            Files.writeString(config, "debug: 1\n" + BASE);
+            assertEquals(List.of("debug: 0 -> 1"), d.reload());
+            Files.writeString(config, BASE);
+            assertEquals(List.of("debug: 1 -> 0"), d.reload());
+        }
+    }
+
+    @Test
     void embeddedDefaultHasNothingToReload() throws Exception {
         try (Daemon d = start(null)) {
             DaemonException e = assertThrows(DaemonException.class, d::reload);

@@ -11,6 +11,7 @@ import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.PortStateArgs;
 import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
@@ -93,6 +94,11 @@ class CtlstatTest {
 
         @Override
         public PortInfo lunmap(LunMapArgs args) {
+            throw new AssertionError();
+        }
+
+        @Override
+        public List<PortInfo> portState(PortStateArgs args) {
             throw new AssertionError();
         }
     }

@@ -127,11 +127,14 @@ public final class IscsiFrontend implements AutoCloseable {
         return out.isEmpty() ? group.listen() : out;
     }
 
-    /** Sessions that completed login, discovery sessions included. */
+    /**
+     * Normal sessions that completed login, as {@code ctladm islist} shows them (CTL's kernel sees only those;
+     * discovery sessions live and die within ctld).
+     */
     public List<SessionInfo> sessions() {
         List<SessionInfo> out = new ArrayList<>();
         for (Connection c : sessions) {
-            if (c.parameters() != null) {
+            if (normal(c)) {
                 out.add(c.info());
             }
         }
@@ -168,11 +171,16 @@ public final class IscsiFrontend implements AutoCloseable {
     private List<Connection> matching(Predicate<SessionInfo> which) {
         List<Connection> out = new ArrayList<>();
         for (Connection c : sessions) {
-            if (c.parameters() != null && which.test(c.info())) {
+            if (normal(c) && which.test(c.info())) {
                 out.add(c);
             }
         }
         return out;
+    }
+
+    private static boolean normal(Connection c) {
+        SessionParameters p = c.parameters();
+        return p != null && !p.discovery();
     }
 
     /** Asks every session to log out, waits briefly, then closes connections and listeners and frees the threads. */

@@ -199,6 +199,7 @@ class IscsiFrontendTest {
         InetSocketAddress at = start();
         try (SocketInitiator c = new SocketInitiator(at)) {
             assertEquals(0, c.login(0x9, "InitiatorName", INITIATOR, "SessionType", "Discovery").bhs().u16(36));
+            assertTrue(frontend.sessions().isEmpty(), "discovery sessions are not listed");
             Bhs text = Bhs.create(Opcode.TEXT_REQUEST).flags(0x80).itt(c.nextItt()).u32(20, Bhs.RESERVED_TAG)
                     .u32(24, c.cmdSn++).u32(28, c.expStatSn);
             c.send(text, SocketInitiator.text("SendTargets", "All"));

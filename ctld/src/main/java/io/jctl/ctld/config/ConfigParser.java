@@ -374,10 +374,18 @@ public final class ConfigParser {
                     explicitTags.add(next);
                 }
             }
+            Map<InetSocketAddress, String> listenOwner = new LinkedHashMap<>();
             for (var e : entries) {
                 String path = child("portal-group", e.getKey());
-                portalGroups.put(e.getKey(), portalGroup(e.getKey(), object(e.getValue(), path), path,
-                        tags.get(e.getKey())));
+                PortalGroupDef pg = portalGroup(e.getKey(), object(e.getValue(), path), path, tags.get(e.getKey()));
+                for (InetSocketAddress a : pg.group().listen()) {
+                    String other = listenOwner.putIfAbsent(a, e.getKey());
+                    if (other != null && a.getPort() != 0) {
+                        throw error(child(path, "listen"), "address " + a.getAddress().getHostAddress() + ":"
+                                + a.getPort() + " is also a listen address of portal-group " + other);
+                    }
+                }
+                portalGroups.put(e.getKey(), pg);
             }
             if (!portalGroups.containsKey(DEFAULT_GROUP)) {
                 portalGroups.put(DEFAULT_GROUP, new PortalGroupDef(new PortalGroup(DEFAULT_GROUP,

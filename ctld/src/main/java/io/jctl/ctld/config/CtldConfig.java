@@ -6,6 +6,7 @@ import io.jctl.iscsi.PortalGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,9 @@ public record CtldConfig(String source, Map<String, AuthGroup> authGroups, Map<S
                          Map<String, LunDef> luns, List<TargetDef> targets, Duration loginTimeout,
                          int debug, List<String> warnings) {
     public CtldConfig {
-        authGroups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(authGroups));
-        portalGroups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(portalGroups));
-        luns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(luns));
+        authGroups = Collections.unmodifiableMap(new LinkedHashMap<>(authGroups));
+        portalGroups = Collections.unmodifiableMap(new LinkedHashMap<>(portalGroups));
+        luns = Collections.unmodifiableMap(new LinkedHashMap<>(luns));
         targets = List.copyOf(targets);
         warnings = List.copyOf(warnings);
     }

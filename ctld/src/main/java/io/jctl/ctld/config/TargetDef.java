@@ -2,6 +2,7 @@ package io.jctl.ctld.config;
 
 import io.jctl.iscsi.AuthGroup;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -22,7 +23,7 @@ public record TargetDef(String name, String alias, AuthGroup auth, List<String> 
                         SortedMap<Integer, String> luns, boolean lunMap) {
     public TargetDef {
         portalGroups = List.copyOf(portalGroups);
-        luns = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(luns));
+        luns = Collections.unmodifiableSortedMap(new TreeMap<>(luns));
     }
 
     public TargetDef(String name, String alias, AuthGroup auth, List<String> portalGroups, Map<Integer, String> luns,

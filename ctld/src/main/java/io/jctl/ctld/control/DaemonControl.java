@@ -9,6 +9,7 @@ import io.jctl.control.message.LunInfo;
 import io.jctl.control.message.LunMapArgs;
 import io.jctl.control.message.ModifyLunArgs;
 import io.jctl.control.message.PortInfo;
+import io.jctl.control.message.PortStateArgs;
 import io.jctl.control.message.ReloadResult;
 import io.jctl.control.message.RemoveLunArgs;
 import io.jctl.control.message.SessionActionResult;
@@ -144,6 +145,32 @@ public final class DaemonControl implements ControlService {
     @Override
     public List<PortInfo> portlist() {
         return core.ports().list().stream().map(DaemonControl::portInfo).toList();
+    }
+
+    @Override
+    public List<PortInfo> portState(PortStateArgs a) throws ControlException {
+        if ((a.port() == null) == (a.frontend() == null)) {
+            throw new ControlException("give either a port (-p) or a frontend type (-t)");
+        }
+        List<Port> ports;
+        if (a.port() != null) {
+            ports = List.of(core.ports().get(a.port())
+                    .orElseThrow(() -> new ControlException("port " + a.port() + " does not exist")));
+        } else {
+            ports = core.ports().list().stream()
+                    .filter(p -> a.frontend().equals("all") || p.frontend().equals(a.frontend())).toList();
+            if (ports.isEmpty()) {
+                throw new ControlException("no port of frontend type '" + a.frontend() + "'");
+            }
+        }
+        for (Port p : ports) {
+            p.setOnline(a.online());
+            int dropped = a.online() ? 0 : frontend.terminate(s -> p.targetName().equals(s.targetName())
+                    && s.portalGroupTag() == p.portalGroupTag());
+            log.info("ctladm: port {} {}{}", p.portName(), a.online() ? "online" : "offline",
+                    dropped > 0 ? ", " + dropped + " session(s) dropped" : "");
+        }
+        return ports.stream().map(DaemonControl::portInfo).toList();
     }
 
     @Override

@@ -231,6 +231,12 @@ class ConfigParserTest {
                 portal-group:
                   pg1: {listen: "127.0.0.1:99999"}
                 """);
+        assertError("ctl.yaml: portal-group.pg2.listen: address 127.0.0.1:3262 is also a listen address of "
+                + "portal-group pg1", """
+                portal-group:
+                  pg1: {listen: 127.0.0.1:3262}
+                  pg2: {listen: [127.0.0.1:3263, 127.0.0.1:3262]}
+                """);
         assertError("ctl.yaml: portal-group.pg1.offload: not supported by jctl", """
                 portal-group:
                   pg1: {listen: 127.0.0.1, offload: cxgbei}

@@ -115,7 +115,14 @@ public final class CuLogParser {
             if (verdict != null) {
                 if ((m = FAILED_ASSERT.matcher(line)).find()) {
                     failedAsserts++;
-                    if (firstAssert == null) firstAssert = m.group(1).strip();
+                    // teardown output has no leading newline, so it may be glued to the last assert line
+                    String assertion = m.group(1);
+                    int glued = firstTag(assertion);
+                    if (glued >= 0) {
+                        if (teardownNote == null) teardownNote = assertion.substring(glued).strip();
+                        assertion = assertion.substring(0, glued);
+                    }
+                    if (firstAssert == null) firstAssert = assertion.strip();
                 } else if (teardownNote == null && (line.contains("[FAILED]") || line.contains("[SKIPPED]"))) {
                     teardownNote = line.strip();
                 }
@@ -136,6 +143,13 @@ public final class CuLogParser {
             if (failMessage == null && line.contains("[FAILED]")) {
                 failMessage = line.substring(line.indexOf("[FAILED]") + 8).replaceFirst("^[ :]+", "").strip();
             }
+        }
+
+        private static int firstTag(String text) {
+            int skipped = text.indexOf("[SKIPPED]");
+            int failed = text.indexOf("[FAILED]");
+            if (skipped < 0) return failed;
+            return failed < 0 ? skipped : Math.min(skipped, failed);
         }
 
         CuResult result(int exitCode, RunEnd end) {

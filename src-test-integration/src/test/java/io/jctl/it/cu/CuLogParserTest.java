@@ -108,4 +108,15 @@ class CuLogParserTest {
         String log = HEADER + "Suite: Write10\n  Test: Flags ...\n    Write with FUA passed";
         assertEquals(CuOutcome.PASS, one("ALL.Write10.Flags", log, 0, RunEnd.EXITED).outcome());
     }
+
+    @Test
+    void teardownOutputGluedToTheLastAssertBecomesANote() {
+        String log = HEADER + "Suite: Read10\n  Test: DpoFua ...FAILED\n"
+                + "    1. test_read10_dpofua.c:43  - CU_ASSERT_EQUAL(_r,0)    [SKIPPED] PERSISTENT RESERVE IN is not"
+                + " implemented.\n" + SUMMARY;
+        CuResult r = one("ALL.Read10.DpoFua", log, 1, RunEnd.EXITED);
+        assertEquals(CuOutcome.FAIL, r.outcome());
+        assertEquals("test_read10_dpofua.c:43  - CU_ASSERT_EQUAL(_r,0); teardown said: [SKIPPED] PERSISTENT RESERVE IN"
+                + " is not implemented.", r.reason());
+    }
 }

@@ -39,7 +39,8 @@ public final class Daemon implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(60);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
     private static final Duration CTLADM_DEADLINE = Duration.ofSeconds(30);
-    private static final Pattern ERROR_LINE = Pattern.compile("\\bERROR\\b|^Exception in thread ");
+    /** The level column of the daemon's log pattern (timestamp, level, ...), or an uncaught exception's report. */
+    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+ERROR\\s|^ERROR\\s|^Exception in thread ");
     private static final Pattern LEAK_LINE = Pattern.compile("LEAK:");
     private static final Map<String, Integer> LOG_NAMES = new ConcurrentHashMap<>();
 
@@ -52,6 +53,7 @@ public final class Daemon implements AutoCloseable {
     private final List<Pattern> expectedErrors = new ArrayList<>();
     private Process process;
     private boolean stopped;
+    private boolean terminated;
 
     private Daemon(String name, Path workDir, int port) {
         this.name = name;
@@ -174,16 +176,24 @@ public final class Daemon implements AutoCloseable {
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
-    /** SIGTERM, then the checks of a clean stop. Idempotent. */
+    /** Sends SIGTERM and returns at once; {@link #stop()} then waits for the exit and checks it. */
+    public void sigterm() {
+        if (!terminated) {
+            terminated = true;
+            process.destroy(); // SIGTERM on Unix
+        }
+    }
+
+    /** SIGTERM (unless sent already), then the checks of a clean stop. Idempotent. */
     public void stop() {
         if (stopped) return;
         stopped = true;
         List<String> problems = new ArrayList<>();
         try {
-            if (!process.isAlive()) {
+            if (!process.isAlive() && !terminated) {
                 problems.add("the daemon had already exited with status " + process.exitValue());
             } else {
-                process.destroy(); // SIGTERM
+                sigterm();
                 if (!process.waitFor(STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
                     appendThreadDump();
                     process.destroyForcibly();

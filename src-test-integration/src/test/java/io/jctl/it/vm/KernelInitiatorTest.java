@@ -1,0 +1,88 @@
+package io.jctl.it.vm;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jctl.it.support.Daemon;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The Linux kernel initiator (open-iscsi in a QEMU VM, scripts/vm) against the real daemon's embedded default
+ * target: one boot runs every workload in order, each test checks one workload's result line from the guest.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KernelInitiatorTest {
+
+    static final String GUEST_INITIATOR = "iqn.2026-11.io.jctl.vm:guest";
+
+    private Daemon daemon;
+    private InitiatorVm.GuestRun run;
+
+    @BeforeAll
+    void bootTheGuestAgainstTheDaemon(TestInfo test) {
+        InitiatorVm vm = InitiatorVm.prepare();
+        daemon = Daemon.start(test);
+        run = vm.run(daemon.portal(), Daemon.DEFAULT_TARGET, GUEST_INITIATOR, 0,
+                InitiatorVm.logDir(KernelInitiatorTest.class.getSimpleName()));
+        System.out.println("kernel initiator VM:\n" + run.report().summary());
+    }
+
+    @AfterAll
+    void stopTheDaemon() {
+        if (daemon != null) daemon.stop();
+    }
+
+    @Test
+    void theGuestBootsAndRunsEveryWorkload() {
+        assertTrue(run.report().booted().isPresent(), "the guest kernel did not boot\n" + run.describe());
+        assertTrue(run.report().done(), "the guest did not reach its last workload\n" + run.describe());
+        assertTrue(run.process().ok(), "run-vm.sh reported a failure\n" + run.describe());
+    }
+
+    @Test
+    void sendTargetsDiscoveryListsTheDefaultTarget() {
+        String details = passed("discovery");
+        assertTrue(details.contains(Daemon.DEFAULT_TARGET), details);
+    }
+
+    @Test
+    void loginShowsLun0AsAOneGibDisk() {
+        // 2097152 sectors of 512 bytes, as the kernel's sd driver sized it
+        String details = passed("login");
+        assertTrue(details.contains("2097152 sectors"), details);
+    }
+
+    @Test
+    void sgInqSgVpdAndSgReadcapSeeTheLun() {
+        String details = passed("inquiry");
+        assertTrue(details.contains("FREEBSD"), details);
+        assertTrue(details.contains("Logical block length=512 bytes"), details);
+    }
+
+    @Test
+    void ext4WrittenThenRemountedReadsBackTheSameChecksumsAndFsckIsClean() {
+        String details = passed("ext4");
+        assertTrue(details.contains("checksums equal") && details.contains("e2fsck -fn clean"), details);
+    }
+
+    @Test
+    void dataSurvivesLogoutAndLoginAgain() {
+        passed("relogin");
+    }
+
+    @Test
+    void theGuestLogsOutCleanly() {
+        passed("logout");
+    }
+
+    private String passed(String workload) {
+        GuestResult result = run.report().result(workload)
+                .orElseGet(() -> fail("the guest reported nothing for " + workload + "\n" + run.describe()));
+        assertTrue(result.passed(), workload + " failed in the guest: " + result.details() + "\n" + run.describe());
+        return result.details();
+    }
+}

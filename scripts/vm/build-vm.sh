@@ -27,7 +27,7 @@ BINARIES=(sbin/iscsid sbin/iscsiadm sbin/mke2fs sbin/e2fsck sbin/mkfs.xfs sbin/x
           usr/bin/sg_inq usr/bin/sg_vpd usr/bin/sg_readcap)
 
 kernel_pkg="$(apt-cache depends --no-recommends --no-suggests "$KERNEL_META" 2>/dev/null \
-    | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')"
+    | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')" || kernel_pkg=""
 if [ -z "$kernel_pkg" ]; then
     echo "build-vm: apt-cache knows no $KERNEL_META (is this Debian, and has apt-get update run?)" >&2
     exit 3

@@ -6,7 +6,7 @@
 #   JCTL-VM DONE
 # then powers off. Parameters come from the kernel command line:
 #   jctl.portal=IP:PORT  jctl.target=IQN  jctl.initiator=IQN  jctl.lun=N  jctl.mib=N (MiB of file data to write)
-#   jctl.workloads=a,b,...  (default setup,discovery,login,inquiry,ext4,relogin,xfs,logout; also badchap)
+#   jctl.workloads=a,b,...  (default setup,discovery,login,inquiry,raw,ext4,relogin,xfs,logout; also badchap)
 #   jctl.chap=USER:SECRET  jctl.chap_in=USER:SECRET (mutual CHAP: the target's name and secret)
 #   jctl.probe (boot, report BOOTED, power off)
 export PATH=/sbin:/bin
@@ -22,7 +22,7 @@ target=iqn.2026-11.io.jctl:target0
 initiator=iqn.2026-11.io.jctl.vm:guest
 lun=0
 mib=32
-workloads="setup discovery login inquiry ext4 relogin xfs logout"
+workloads="setup discovery login inquiry raw ext4 relogin xfs logout"
 chap=""
 chap_in=""
 for arg in $(cat /proc/cmdline); do
@@ -190,6 +190,37 @@ w_inquiry() {
     say "vendor=$vendor vpd=00,80,83,b0,b2 readcap16: $(echo "$cap" | grep -E 'Last LBA|Logical block length' | oneline)"
 }
 
+# Direct I/O on the raw device: random data of sizes from one 4 KiB block to 8 MiB (larger than one SCSI
+# command, so split by the kernel) at 4 KiB-aligned offsets, one region partly overwritten afterwards; each region
+# read back with O_DIRECT must equal what was written.
+w_raw() {
+    : > /tmp/raw.list
+    n=0
+    for region in 0:4096 69632:65536 1048576:1048576 5242880:3670016 16777216:8388608; do
+        off=${region%:*}
+        len=${region#*:}
+        dd if=/dev/urandom of=/tmp/raw.$n bs=$len count=1 iflag=fullblock 2>/dev/null
+        dd if=/tmp/raw.$n of="/dev/$disk" bs=$len count=1 seek=$off oflag=seek_bytes,direct conv=notrunc ||
+            { say "direct write of $len bytes at $off failed"; return 1; }
+        echo "$off $len $n" >> /tmp/raw.list
+        n=$((n + 1))
+    done
+    # 1 MiB in the middle of the last region, mirrored in its expected copy
+    dd if=/dev/urandom of=/tmp/raw.patch bs=1048576 count=1 2>/dev/null
+    dd if=/tmp/raw.patch of="/dev/$disk" bs=1048576 count=1 seek=$((16777216 + 3145728)) oflag=seek_bytes,direct \
+        conv=notrunc || { say "direct overwrite failed"; return 1; }
+    dd if=/tmp/raw.patch of=/tmp/raw.$((n - 1)) bs=1048576 count=1 seek=3 conv=notrunc 2>/dev/null
+    while read -r off len i; do
+        dd if="/dev/$disk" of=/tmp/raw.back bs=$len count=1 skip=$off iflag=skip_bytes,direct,fullblock ||
+            { say "direct read of $len bytes at $off failed"; return 1; }
+        want=$(sha256sum < /tmp/raw.$i)
+        got=$(sha256sum < /tmp/raw.back)
+        [ "$want" = "$got" ] || { say "read back $len bytes at $off differ from what was written"; return 1; }
+    done < /tmp/raw.list
+    rm -f /tmp/raw.*
+    say "$n regions (4 KiB to 8 MiB, one partly overwritten) written and read back with O_DIRECT, all equal"
+}
+
 # Files of known content: each starts with a 4 KiB block naming it (JCTL-VM-PAYLOAD ...) followed by random
 # data, plus a directory of small files. Checksums are taken from the copy in RAM, before it reaches the disk.
 make_payload() {
@@ -267,6 +298,7 @@ for w in $workloads; do
         badchap) run badchap w_badchap discovery ;;
         login) run login w_login discovery ;;
         inquiry) run inquiry w_inquiry login ;;
+        raw) run raw w_raw login ;;
         ext4) run ext4 w_ext4 login ;;
         relogin) run relogin w_relogin ext4 ;;
         xfs) run xfs w_xfs login ;;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kernel initiator's file system workloads on LUNs other than the default 512-byte RAM disk: a RAM disk with
- * 4096-byte logical blocks (ext4) and a file LUN of backend-block (xfs), whose backing file must then hold what
+ * The kernel initiator's data workloads on LUNs other than the default 512-byte RAM disk: a RAM disk with
+ * 4096-byte logical blocks (direct I/O on the raw device, ext4) and a file LUN of backend-block (xfs), whose backing file must then hold what
  * the guest wrote.
  */
 class KernelInitiatorLunKindsTest {
@@ -49,9 +49,10 @@ class KernelInitiatorLunKindsTest {
                 """.formatted(TARGET);
         try (Daemon daemon = Daemon.start(test, config)) {
             InitiatorVm.GuestRun run = vm.run(daemon.portal(),
-                    GuestConfig.of(TARGET).withWorkloads("setup", "discovery", "login", "inquiry", "ext4", "logout"),
+                    GuestConfig.of(TARGET).withWorkloads("setup", "discovery", "login", "inquiry", "raw", "ext4",
+                            "logout"),
                     InitiatorVm.logDir("KernelInitiatorLunKindsTest.ramdisk4096"));
-            assertPassed(run, "setup", "discovery", "login", "inquiry", "ext4", "logout");
+            assertPassed(run, "setup", "discovery", "login", "inquiry", "raw", "ext4", "logout");
             String inquiry = run.report().result("inquiry").orElseThrow().details();
             assertTrue(inquiry.contains("Logical block length=4096 bytes"), inquiry);
         }

@@ -62,6 +62,12 @@ class KernelInitiatorTest {
     }
 
     @Test
+    void directIoOnTheRawDeviceReadsBackWhatWasWritten() {
+        String details = passed("raw");
+        assertTrue(details.contains("all equal"), details);
+    }
+
+    @Test
     void ext4WrittenThenRemountedReadsBackTheSameChecksumsAndFsckIsClean() {
         String details = passed("ext4");
         assertTrue(details.contains("checksums equal") && details.contains("e2fsck -fn clean"), details);

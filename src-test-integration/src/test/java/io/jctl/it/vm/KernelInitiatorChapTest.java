@@ -9,7 +9,8 @@ import org.junit.jupiter.api.TestInfo;
 /**
  * CHAP with the Linux kernel initiator: the daemon serves a target that requires CHAP (one-way) and one that
  * requires mutual CHAP. In each boot the guest first logs in with a wrong secret, which the target must refuse
- * (authorization failure, no session), then with the right one and uses the LUN.
+ * (authorization failure, no session), then with the right one and uses the LUN. The LUNs are RAM disks without
+ * capacity (CTL's black hole): logging in and INQUIRY need no stored data.
  */
 class KernelInitiatorChapTest {
 

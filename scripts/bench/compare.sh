@@ -30,13 +30,14 @@
 # per workload and side (also the warm-up) to take about S seconds.
 #
 # Cost: the CPU time (utime + stime of every thread, /proc/PID/stat) each target used during a measurement,
-# divided by the I/Os done: target CPU microseconds per I/O. Memory: VmRSS idle (after start), after each kind's
+# divided by the I/Os done: target CPU microseconds per I/O; for jctl also the part its JIT compiler threads
+# spent (a warm-up cost that fades; the table shows jctl's CPU with and without it). Memory: VmRSS idle (after start), after each kind's
 # workloads and at the end; jctl's heap (jcmd GC.heap_info) at the end.
 #
 # Output (--out DIR, default ./bench-YYYYmmdd-HHMMSS): table.txt (also printed), raw.tsv (every measurement),
 # memory.tsv, starvation.tsv, meta.txt (machine, load, versions, commands), jctl.log, tgtd.log, jctl.json.
 # Options: --seconds S per measurement (default 5); --rounds N (default 3, at least 2); --warmup S of random
-# reads on each LUN before its first measurement (default 10: the JIT's own CPU stays out); --size of each LUN
+# reads on jctl's LUN before its first measurement (default 20: most JIT work is done by then); --size of each LUN
 # (default 256M); --jctl-opts JVM options for jctl (JAVA_OPTS of scripts/ctld, e.g. a JFR recording).
 # Needs: libiscsi-bin (iscsi-perf, iscsi-readcapacity16), qemu-utils + qemu-block-extra (qemu-img iscsi://),
 # tgt (tgtd, tgtadm), python3, a JDK (java, jcmd). Run as root (tgtd needs it). Only 127.0.0.1 is used.
@@ -48,7 +49,7 @@ usage() { sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
 
 DEFAULT_WL="rr4k_qd32,rr4k_qd1,rw4k_qd32,rw4k_qd1,sr128k_qd16,sw128k_qd16,lat4k_qd1,mix16"
 ALL_WL="$DEFAULT_WL,rr4k_qd32q,mem64"
-KINDS="ram,file,null" WL="$DEFAULT_WL" WARMUP=10 SECS=5 ROUNDS=3 SIZE=256M FILE_DIR=/tmp OUT="" JCTL_OPTS="" TABLE_DIR=""
+KINDS="ram,file,null" WL="$DEFAULT_WL" WARMUP=20 SECS=5 ROUNDS=3 SIZE=256M FILE_DIR=/tmp OUT="" JCTL_OPTS="" TABLE_DIR=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --kinds) KINDS="$2"; shift 2 ;;
@@ -126,6 +127,17 @@ wait_port() {   # wait_port PORT PID SECONDS: until something accepts on 127.0.0
     return 1
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+# CPU ticks of a JVM's JIT compiler threads (C1/C2), which work only while code is still being compiled
+jit_ticks() {
+    local t sum=0 v
+    for t in /proc/"$1"/task/*; do
+        case "$(cat "$t/comm" 2>/dev/null)" in
+            C1\ CompilerThre*|C2\ CompilerThre*) v=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null)
+                                              sum=$((sum + ${v:-0})) ;;
+        esac
+    done
+    echo "$sum"
+}
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 host_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
@@ -292,15 +304,15 @@ calibrate() {   # calibrate WORKLOAD SIDE KIND: COUNT[w,side,kind] for about SEC
     COUNT[$w,$side,$kind]=$(awk -v c="$c" -v t="$t" -v s="$SECS" 'BEGIN { n = int(c / (t > 0.001 ? t : 0.001) * s); print (n < 16 ? 16 : n) }')
 }
 
-printf 'round\tkind\tside\tworkload\tunit\tvalue\tseconds\tios\tcpu_us_per_io\tcpu_pct\thost_busy_pct\n' > "$OUT/raw.tsv"
+printf 'round\tkind\tside\tworkload\tunit\tvalue\tseconds\tios\tcpu_us_per_io\tcpu_pct\thost_busy_pct\tjit_us_per_io\n' > "$OUT/raw.tsv"
 printf 'round\tkind\tside\tsessions\twall_s\tmin_iops\tmax_iops\tmax_over_min\tper_session_iops\n' > "$OUT/starvation.tsv"
 
 measure() {   # measure ROUND KIND SIDE WORKLOAD: one measurement, appended to raw.tsv
     local round="$1" kind="$2" side="$3" w="$4" tool unit args url pid bs c0 c1 h0 h1 t0 t1 value=NA secs=NA ios=0
-    local out blocks count cpu_us=NA cpu_pct=NA host_pct peak
+    local out blocks count cpu_us=NA cpu_pct=NA host_pct peak j0 j1 jit_us=NA
     read -r tool unit args <<< "$(spec "$w")"
     url=$(url "$side" "$kind"); pid=$(pid_of "$side"); bs=${BS[$side,$kind]}
-    c0=$(cpu_ticks "$pid"); h0=$(host_ticks); t0=$(now)
+    j0=$(jit_ticks "$pid"); c0=$(cpu_ticks "$pid"); h0=$(host_ticks); t0=$(now)
     case "$tool" in
         perf)
             blocks=$(( ${args##* } / bs )); args=${args% *}
@@ -352,25 +364,27 @@ measure() {   # measure ROUND KIND SIDE WORKLOAD: one measurement, appended to r
             wait "${clients[@]}"
             value=$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }'); secs=$SECS ;;
     esac
-    t1=$(now); c1=$(cpu_ticks "$pid"); h1=$(host_ticks)
+    t1=$(now); c1=$(cpu_ticks "$pid"); j1=$(jit_ticks "$pid"); h1=$(host_ticks)
     host_pct=$(echo "$h0 $h1" | awk -v n="$(nproc)" '{ d = $4 - $2; printf "%.0f", (d > 0) ? ($3 - $1) / d * 100 * n : 0 }')
     if [ -n "$c0" ] && [ -n "$c1" ]; then
         cpu_pct=$(awk -v d="$((c1 - c0))" -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", d / hz / (b - a) * 100 }')
-        [ "$ios" -gt 0 ] && cpu_us=$(awk -v d="$((c1 - c0))" -v hz="$HZ" -v n="$ios" 'BEGIN { printf "%.2f", d / hz * 1e6 / n }')
+        if [ "$ios" -gt 0 ]; then
+            cpu_us=$(awk -v d="$((c1 - c0))" -v hz="$HZ" -v n="$ios" 'BEGIN { printf "%.2f", d / hz * 1e6 / n }')
+            jit_us=$(awk -v d="$((j1 - j0))" -v hz="$HZ" -v n="$ios" 'BEGIN { printf "%.2f", d / hz * 1e6 / n }')
+        fi
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$side" "$w" "$unit" "$value" "$secs" \
-        "$ios" "$cpu_us" "$cpu_pct" "$host_pct" >> "$OUT/raw.tsv"
-    log "round $round $kind $side $w: $value $unit, target cpu ${cpu_us} us/io (${cpu_pct}% of a core), host busy ${host_pct}%"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$side" "$w" "$unit" "$value" "$secs" \
+        "$ios" "$cpu_us" "$cpu_pct" "$host_pct" "$jit_us" >> "$OUT/raw.tsv"
+    log "round $round $kind $side $w: $value $unit, target cpu ${cpu_us} us/io (JIT ${jit_us}; ${cpu_pct}% of a core), host busy ${host_pct}%"
 }
 
 T0=$SECONDS
 for k in "${KIND_LIST[@]}"; do
     # Warm-up: the JIT compiles jctl's hot path in the first seconds; its compiler threads' CPU must not count.
-    log "warming up both targets on $k ($WARMUP s each), then calibrating qemu-img counts"
-    for side in jctl tgtd; do
-        timeout -k 5 $((WARMUP + 30)) iscsi-perf -t "$WARMUP" -r -m 32 -b $((4096 / ${BS[$side,$k]})) \
-            "$(url $side "$k")" > /dev/null 2>&1
-    done
+    log "warming up on $k (jctl $WARMUP s, tgtd 3 s), then calibrating qemu-img counts"
+    timeout -k 5 $((WARMUP + 30)) iscsi-perf -t "$WARMUP" -r -m 32 -b $((4096 / ${BS[jctl,$k]})) \
+        "$(url jctl "$k")" > /dev/null 2>&1
+    timeout -k 5 40 iscsi-perf -t 3 -r -m 32 -b $((4096 / ${BS[tgtd,$k]})) "$(url tgtd "$k")" > /dev/null 2>&1
     for w in "${WLS[@]}"; do calibrate "$w" jctl "$k"; calibrate "$w" tgtd "$k"; done
     for ((r = 1; r <= ROUNDS; r++)); do
         for w in "${WLS[@]}"; do

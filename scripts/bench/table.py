@@ -52,7 +52,7 @@ def main(folder):
         if key not in order:
             order.append(key)
     head = (f"{'kind':5} {'workload':12} {'unit':5} {'jctl med':>9} {'tgtd med':>9} {'j/t':>6} {'pair j/t':>8} "
-            f"{'pair range':>11} {'j sprd':>6} {'t sprd':>6} {'j cpuus':>8} {'t cpuus':>8} {'cpu j/t':>7} "
+            f"{'pair range':>11} {'j sprd':>6} {'t sprd':>6} {'j cpuus':>8} {'j -jit':>7} {'t cpuus':>8} {'cpu j/t':>7} "
             f"{'host%':>5}  better")
     print(head)
     print("-" * len(head))
@@ -61,6 +61,8 @@ def main(folder):
         unit = sel[0]["unit"]
         val = {s: [num(r["value"]) for r in sel if r["side"] == s] for s in ("jctl", "tgtd")}
         cpu = {s: med([num(r["cpu_us_per_io"]) for r in sel if r["side"] == s]) for s in ("jctl", "tgtd")}
+        nojit = med([num(r["cpu_us_per_io"]) - num(r["jit_us_per_io"]) for r in sel if r["side"] == "jctl"
+                     and num(r.get("jit_us_per_io")) is not None and num(r["cpu_us_per_io"]) is not None])
         mj, mt = med(val["jctl"]), med(val["tgtd"])
         ratio = mj / mt if mj is not None and mt else None
         pairs = []
@@ -81,11 +83,12 @@ def main(folder):
         digits = 0 if unit == "IOPS" else 1
         print(f"{kind:5} {w:12} {unit:5} {fmt(mj, digits):>9} {fmt(mt, digits):>9} {fmt(ratio, 2):>6} "
               f"{fmt(pair, 2):>8} {prange:>11} {spread(val['jctl']):>6} {spread(val['tgtd']):>6} "
-              f"{fmt(cpu['jctl']):>8} {fmt(cpu['tgtd']):>8} {fmt(cpu_ratio, 2):>7} {fmt(host, 0):>5}  {better}")
+              f"{fmt(cpu['jctl']):>8} {fmt(nojit):>7} {fmt(cpu['tgtd']):>8} {fmt(cpu_ratio, 2):>7} {fmt(host, 0):>5}  {better}")
     print()
     print("j/t: ratio of the medians (jctl / tgtd); pair j/t: median of the per-round ratios (both measured back to")
     print("back) and its range; sprd: (max - min) / median over the rounds; cpuus: target CPU microseconds per I/O")
-    print("(utime + stime of all its threads); host%: whole machine busy during the measurements (100 = one core).")
+    print("(utime + stime of all its threads; 'j -jit' without jctl's JIT compiler threads, cpu j/t with them);")
+    print("host%: whole machine busy during the measurements (100 = one core).")
     print(f"usec and MiB rows: lower is better. 'better' names a side only beyond {NOISE:.0%}.")
 
     starv = rows(os.path.join(folder, "starvation.tsv"))

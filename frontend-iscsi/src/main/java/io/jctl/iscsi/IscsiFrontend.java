@@ -208,9 +208,18 @@ public final class IscsiFrontend implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        List<CompletableFuture<Void>> dropped = new ArrayList<>();
         for (Connection c : new ArrayList<>(sessions)) {
             c.terminate("frontend shutting down");
-            c.closedFuture().orTimeout(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS).exceptionally(e -> null).join();
+            dropped.add(c.closedFuture());
+        }
+        try {
+            CompletableFuture.allOf(dropped.toArray(CompletableFuture[]::new))
+                    .get(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("{} sessions still closing at shutdown", sessions.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -144,7 +144,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
 
     /** Completes when the connection is closed and everything it held is released. */
     public CompletableFuture<Void> closedFuture() {
-        return closed;
+        return closed.copy();
     }
 
     public SessionInfo info() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/vm/build-vm.sh CACHE_DIR - builds the initiator VM: a Debian kernel (CACHE_DIR/vmlinuz) and an initramfs
-# (CACHE_DIR/initramfs.gz) holding busybox, open-iscsi, e2fsprogs and sg3-utils with their shared libraries, the
+# (CACHE_DIR/initramfs.gz) holding busybox, open-iscsi, e2fsprogs, xfsprogs and sg3-utils with their shared libraries, the
 # kernel modules an iSCSI disk needs, and scripts/vm/guest-init.sh as /init.
 #
 # Everything comes from this Debian release's packages, fetched with `apt-get download` into CACHE_DIR/debs and
@@ -17,17 +17,17 @@ cache="$(readlink -f "$cache")"
 # The cloud kernel is half the size of the generic one and still has iscsi_tcp, sd_mod and virtio_net as modules;
 # ext4, jbd2 and crc32c are built in.
 KERNEL_META=linux-image-cloud-amd64
-TOOLS=(busybox-static open-iscsi e2fsprogs sg3-utils)
+TOOLS=(busybox-static open-iscsi e2fsprogs xfsprogs sg3-utils)
 # The shared libraries of the tools above (checked below: a library resolved from outside the image fails the build).
 LIBS=(libc6 libssl3 libkmod2 libzstd1 liblzma5 libopeniscsiusr libisns0 libmount1 libblkid1 libselinux1
       libpcre2-8-0 libsystemd0 libcap2 libgcrypt20 liblz4-1 libgpg-error0 libext2fs2 libcom-err2 libuuid1
-      libsgutils2-1.46-2)
-MODULES=(virtio_pci virtio_net iscsi_tcp sd_mod sg)
-BINARIES=(sbin/iscsid sbin/iscsiadm sbin/mke2fs sbin/e2fsck
+      libsgutils2-1.46-2 libinih1 liburcu8)
+MODULES=(virtio_pci virtio_net iscsi_tcp sd_mod sg xfs)
+BINARIES=(sbin/iscsid sbin/iscsiadm sbin/mke2fs sbin/e2fsck sbin/mkfs.xfs sbin/xfs_repair
           usr/bin/sg_inq usr/bin/sg_vpd usr/bin/sg_readcap)
 
 kernel_pkg="$(apt-cache depends --no-recommends --no-suggests "$KERNEL_META" 2>/dev/null \
-    | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')"
+    | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')" || kernel_pkg=""
 if [ -z "$kernel_pkg" ]; then
     echo "build-vm: apt-cache knows no $KERNEL_META (is this Debian, and has apt-get update run?)" >&2
     exit 3

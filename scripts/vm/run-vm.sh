@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # scripts/vm/run-vm.sh - boots the initiator VM (built by build-vm.sh) against a running jctl daemon and runs the
 # guest workloads: SendTargets discovery, login, sg_inq/sg_vpd/sg_readcap, mkfs.ext4 + write + remount + verify +
-# e2fsck -fn, logout and login again with the data intact, logout. Prints the guest's result lines and exits 0 only
+# e2fsck -fn, logout and login again with the data intact, the same with xfs + xfs_repair -n, logout (badchap,
+# a login with a wrong CHAP secret that must fail, on request). Prints the guest's result lines and exits 0 only
 # when every workload passed.
 #
 #   scripts/vm/run-vm.sh --portal 127.0.0.1:3260 [--target IQN] [--lun N] [--mib N] [--initiator IQN]
+#                        [--workloads a,b,...] [--chap USER:SECRET] [--chap-in USER:SECRET]
 #                        [--cache DIR] [--logs DIR] [--accel tcg|kvm|auto] [--timeout SECONDS]
 #
 # The guest reaches nothing but the daemon: QEMU user networking with restrict=on and one guestfwd rule that maps
@@ -23,8 +25,11 @@ cache="${JCTL_VM_CACHE:-$repo/src-test-integration/target/vm-cache}"
 logs="$repo/src-test-integration/target/it-logs"
 accel="${JCTL_VM_ACCEL:-auto}"
 timeout_s=300
+workloads=""
+chap=""
+chap_in=""
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --portal) portal="$2"; shift 2 ;;
@@ -32,6 +37,9 @@ while [ $# -gt 0 ]; do
         --initiator) initiator="$2"; shift 2 ;;
         --lun) lun="$2"; shift 2 ;;
         --mib) mib="$2"; shift 2 ;;
+        --workloads) workloads="$2"; shift 2 ;;
+        --chap) chap="$2"; shift 2 ;;
+        --chap-in) chap_in="$2"; shift 2 ;;
         --cache) cache="$2"; shift 2 ;;
         --logs) logs="$2"; shift 2 ;;
         --accel) accel="$2"; shift 2 ;;
@@ -62,12 +70,17 @@ echo "run-vm: accel=$accel portal=$portal target=$target lun=$lun console=$conso
 
 # guestfwd to a "tcp:" chardev would be one host connection for the VM's whole life, shared by every guest
 # connection (discovery, then login, ...); "cmd:" spawns a fresh `busybox nc` to the portal per guest connection.
+append="console=ttyS0 panic=-1 loglevel=4 jctl.portal=10.0.2.100:3260 jctl.target=$target"
+append+=" jctl.initiator=$initiator jctl.lun=$lun jctl.mib=$mib"
+[ -z "$workloads" ] || append+=" jctl.workloads=$workloads"
+[ -z "$chap" ] || append+=" jctl.chap=$chap"
+[ -z "$chap_in" ] || append+=" jctl.chap_in=$chap_in"
 set +e
 timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 \
     -accel "$accel" -m 1024 -smp 1 \
     -display none -vga none -monitor none -no-reboot \
     -kernel "$cache/vmlinuz" -initrd "$cache/initramfs.gz" \
-    -append "console=ttyS0 panic=-1 loglevel=4 jctl.portal=10.0.2.100:3260 jctl.target=$target jctl.initiator=$initiator jctl.lun=$lun jctl.mib=$mib" \
+    -append "$append" \
     -serial "file:$console" -serial "file:$results" \
     -netdev "user,id=net0,restrict=on,guestfwd=tcp:10.0.2.100:3260-cmd:$cache/busybox nc ${portal%:*} ${portal##*:}" \
     -device virtio-net-pci,netdev=net0

@@ -178,7 +178,10 @@ public final class CuLogParser {
                 reason += (reason.isEmpty() ? "" : "; ") + "note: after its verdict the tool "
                         + howEnded(exitCode, end);
             }
-            if (teardownNote != null) reason += (reason.isEmpty() ? "" : "; ") + "teardown said: " + teardownNote;
+            // on a pass the teardown's chatter (libiscsi probes PERSISTENT RESERVE IN there) only adds noise
+            if (teardownNote != null && outcome != CuOutcome.PASS) {
+                reason += (reason.isEmpty() ? "" : "; ") + "teardown said: " + teardownNote;
+            }
             return new CuResult(name, outcome, clip(reason));
         }
     }

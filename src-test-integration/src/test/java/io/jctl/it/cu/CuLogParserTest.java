@@ -119,4 +119,13 @@ class CuLogParserTest {
         assertEquals("test_read10_dpofua.c:43  - CU_ASSERT_EQUAL(_r,0); teardown said: [SKIPPED] PERSISTENT RESERVE IN"
                 + " is not implemented.", r.reason());
     }
+
+    @Test
+    void teardownChatterAfterAPassIsLeftOut() {
+        String log = HEADER + "Suite: Verify12\n  Test: Flags ...passed\n    [SKIPPED] PERSISTENT RESERVE IN is not"
+                + " implemented.\n" + SUMMARY;
+        CuResult r = one("ALL.Verify12.Flags", log, 0, RunEnd.EXITED);
+        assertEquals(CuOutcome.PASS, r.outcome());
+        assertEquals("", r.reason());
+    }
 }

@@ -68,7 +68,8 @@ public final class CuRunner {
         Map<String, CuResult> results = new LinkedHashMap<>();
         for (String test : tests) {
             CuResult result;
-            if (Instant.now().isAfter(end)) {
+            Instant start = Instant.now();
+            if (start.isAfter(end)) {
                 result = new CuResult(test, CuOutcome.TIMEOUT,
                         "not started: the run's budget of " + budget.toSeconds() + " s was used up");
             } else {
@@ -76,7 +77,8 @@ public final class CuRunner {
             }
             result = defects.annotate(result);
             results.put(test, result);
-            System.out.printf("cu %-7s %s%s%n", result.outcome(), test,
+            System.out.printf("cu %-7s %6.1fs %s%s%n", result.outcome(),
+                    Duration.between(start, Instant.now()).toMillis() / 1000.0, test,
                     result.reason().isEmpty() ? "" : "  (" + result.reason() + ")");
         }
         return results;

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The expected outcome of every libiscsi test (cu-ledger.tsv: test, expected outcome, note). A test absent from
- * the ledger is expected to PASS. The ledger records what the daemon really does today; a test that does worse is
- * a regression and fails the build, one that does better is reported so the entry can be tightened.
+ * The expected outcome of every libiscsi test per LUN configuration (cu-ledger.tsv: CONFIGURATION/TEST, expected
+ * outcome, note). A test absent from the ledger is expected to PASS. The ledger records what the daemon really does
+ * today; a test that does worse is a regression and fails the build, one that does better is reported so the
+ * entry can be tightened.
  */
 public final class Ledger {
 
@@ -46,7 +47,10 @@ public final class Ledger {
             lineNo++;
             if (line.isBlank() || line.startsWith("#")) continue;
             String[] f = line.split("\t", 3);
-            if (f.length < 2) throw new IllegalArgumentException("cu-ledger.tsv line " + lineNo + ": need test<TAB>outcome[<TAB>note]");
+            if (f.length < 2 || !f[0].contains("/")) {
+                throw new IllegalArgumentException("cu-ledger.tsv line " + lineNo
+                        + ": need configuration/test<TAB>outcome[<TAB>note]");
+            }
             CuOutcome expected;
             try {
                 expected = CuOutcome.valueOf(f[1].strip());
@@ -60,24 +64,29 @@ public final class Ledger {
         return new Ledger(entries);
     }
 
-    public CuOutcome expected(String test) {
-        Entry e = entries.get(test);
+    public CuOutcome expected(String configuration, String test) {
+        Entry e = entries.get(configuration + "/" + test);
         return e == null ? CuOutcome.PASS : e.expected();
     }
 
-    public Verdict compare(Collection<CuResult> results, Collection<String> testsOfTheTool) {
+    /** RESULTS of a run against CONFIGURATION, held against the ledger; TESTS_OF_THE_TOOL finds stale entries. */
+    public Verdict compare(String configuration, Collection<CuResult> results, Collection<String> testsOfTheTool) {
         List<String> regressions = new ArrayList<>();
         List<String> improvements = new ArrayList<>();
         for (CuResult r : results) {
-            CuOutcome expected = expected(r.test());
+            String key = configuration + "/" + r.test();
+            CuOutcome expected = expected(configuration, r.test());
             if (r.outcome().worseThan(expected)) {
-                regressions.add(r.test() + ": expected " + expected + ", got " + r.outcome() + " - " + r.reason());
+                regressions.add(key + ": expected " + expected + ", got " + r.outcome() + " - " + r.reason());
             } else if (r.outcome().betterThan(expected)) {
-                improvements.add(r.test() + ": ledger says " + expected + ", got " + r.outcome()
+                improvements.add(key + ": ledger says " + expected + ", got " + r.outcome()
                         + (r.outcome() == CuOutcome.PASS ? " (remove the entry)" : " (tighten the entry)"));
             }
         }
-        List<String> stale = entries.keySet().stream().filter(t -> !testsOfTheTool.contains(t)).toList();
+        String prefix = configuration + "/";
+        List<String> stale = entries.keySet().stream()
+                .filter(k -> k.startsWith(prefix) && !testsOfTheTool.contains(k.substring(prefix.length())))
+                .toList();
         return new Verdict(regressions, improvements, stale);
     }
 }

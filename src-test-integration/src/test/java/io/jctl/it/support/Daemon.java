@@ -74,8 +74,12 @@ public final class Daemon implements AutoCloseable {
      * over with --config; the string {@code @PORT@} in it is replaced by the port chosen for this daemon.
      */
     public static Daemon start(TestInfo test, String config) {
-        String name = test.getTestClass().map(Class::getSimpleName).orElse("test")
-                + test.getTestMethod().map(m -> "." + m.getName()).orElse("");
+        return start(test.getTestClass().map(Class::getSimpleName).orElse("test")
+                + test.getTestMethod().map(m -> "." + m.getName()).orElse(""), config);
+    }
+
+    /** As {@link #start(TestInfo, String)}, with the log named NAME.log. */
+    public static Daemon start(String name, String config) {
         try {
             Path workDir = Files.createTempDirectory("jctl-it-");
             Daemon daemon = new Daemon(name, workDir, freePort());

@@ -55,14 +55,13 @@ public final class InitiatorVm {
     }
 
     /**
-     * Boots the VM with its iSCSI portal forwarded to PORTAL (host:port on 127.0.0.1), logging in as INITIATOR to
-     * TARGET and using LUN, and waits for it to power off. The console and result logs go to LOG_DIR.
+     * Boots the VM with its iSCSI portal forwarded to PORTAL (host:port on 127.0.0.1), runs what GUEST says and
+     * waits for it to power off. The console and result logs go to LOG_DIR.
      */
-    public GuestRun run(String portal, String target, String initiator, int lun, Path logDir) {
-        List<String> command = new ArrayList<>(List.of(
-                scripts.resolve("run-vm.sh").toString(),
-                "--portal", portal, "--target", target, "--initiator", initiator, "--lun", Integer.toString(lun),
-                "--cache", cache.toString(), "--logs", logDir.toString(),
+    public GuestRun run(String portal, GuestConfig guest, Path logDir) {
+        List<String> command = new ArrayList<>(List.of(scripts.resolve("run-vm.sh").toString(), "--portal", portal));
+        command.addAll(guest.arguments());
+        command.addAll(List.of("--cache", cache.toString(), "--logs", logDir.toString(),
                 "--timeout", Long.toString(GUEST_DEADLINE.toSeconds())));
         ToolResult result = Tools.run(RUN_DEADLINE, command);
         if (!result.timedOut() && result.exitCode() == UNAVAILABLE) {

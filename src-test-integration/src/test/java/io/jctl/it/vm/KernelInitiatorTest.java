@@ -17,8 +17,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KernelInitiatorTest {
 
-    static final String GUEST_INITIATOR = "iqn.2026-11.io.jctl.vm:guest";
-
     private Daemon daemon;
     private InitiatorVm.GuestRun run;
 
@@ -26,7 +24,7 @@ class KernelInitiatorTest {
     void bootTheGuestAgainstTheDaemon(TestInfo test) {
         InitiatorVm vm = InitiatorVm.prepare();
         daemon = Daemon.start(test);
-        run = vm.run(daemon.portal(), Daemon.DEFAULT_TARGET, GUEST_INITIATOR, 0,
+        run = vm.run(daemon.portal(), GuestConfig.of(Daemon.DEFAULT_TARGET),
                 InitiatorVm.logDir(KernelInitiatorTest.class.getSimpleName()));
         System.out.println("kernel initiator VM:\n" + run.report().summary());
     }
@@ -64,6 +62,12 @@ class KernelInitiatorTest {
     }
 
     @Test
+    void directIoOnTheRawDeviceReadsBackWhatWasWritten() {
+        String details = passed("raw");
+        assertTrue(details.contains("all equal"), details);
+    }
+
+    @Test
     void ext4WrittenThenRemountedReadsBackTheSameChecksumsAndFsckIsClean() {
         String details = passed("ext4");
         assertTrue(details.contains("checksums equal") && details.contains("e2fsck -fn clean"), details);
@@ -72,6 +76,12 @@ class KernelInitiatorTest {
     @Test
     void dataSurvivesLogoutAndLoginAgain() {
         passed("relogin");
+    }
+
+    @Test
+    void xfsWrittenThenRemountedReadsBackTheSameChecksumsAndRepairFindsNothing() {
+        String details = passed("xfs");
+        assertTrue(details.contains("checksums equal") && details.contains("xfs_repair -n clean"), details);
     }
 
     @Test

@@ -20,8 +20,9 @@ class VmRigSelfTest {
         try (Daemon daemon = Daemon.start(test);
                 CorruptingRelay relay = new CorruptingRelay(daemon.port(),
                         "JCTL-VM-PAYLOAD".getBytes(StandardCharsets.US_ASCII))) {
-            InitiatorVm.GuestRun run = vm.run(relay.portal(), Daemon.DEFAULT_TARGET,
-                    KernelInitiatorTest.GUEST_INITIATOR, 0, InitiatorVm.logDir(VmRigSelfTest.class.getSimpleName()));
+            InitiatorVm.GuestRun run = vm.run(relay.portal(),
+                    GuestConfig.of(Daemon.DEFAULT_TARGET).withWorkloads("setup", "discovery", "login", "ext4"),
+                    InitiatorVm.logDir(VmRigSelfTest.class.getSimpleName()));
             GuestReport report = run.report();
 
             assertTrue(report.result("login").map(GuestResult::passed).orElse(false),

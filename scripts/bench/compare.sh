@@ -21,10 +21,12 @@
 #   sr128k_qd16 128 KiB sequential read, 16 in flight  qemu-img bench -d 16             MB/s (1e6)
 #   sw128k_qd16 128 KiB sequential write, 16 in flight qemu-img bench -w -d 16          MB/s
 #   lat4k_qd1   4 KiB read, 1 in flight, spread        qemu-img bench -d 1 -S 1M+4K     usec per I/O
-#   mix16       16 sessions at QD8, 4 KiB spread: 11 read + 5 write sessions (70/30)   IOPS (sum); the
-#               per-session IOPS max/min ratio goes to starvation.tsv (target: < 2)
+#   mix16       16 sessions at QD8, 4 KiB spread: 11 read + 5 write sessions (70/30), started together, each
+#               a fixed count: IOPS = sum of the sessions' own rates; their max/min ratio goes to
+#               starvation.tsv (target: < 2)
 #   extras (with --workloads all): rr4k_qd32q (qemu-img 4 KiB spread read QD32, IOPS, same access method as
-#               the writes), mem64 (64 sessions QD1 for S seconds: peak VmRSS of the target, MiB)
+#               the writes), mem64 (64 sessions QD1 for S seconds: peak VmRSS of the target, MiB; jctl's
+#               figure includes the filled RAM disk LUN's --size bytes when kind ram is in the run)
 # "spread": qemu-img steps 1 MiB + 4 KiB per I/O, which visits every 4 KiB block before repeating (iscsi-perf
 # cannot write, so random writes use this instead). qemu-img runs a fixed count, sized by a calibration run
 # per workload and side (also the warm-up) to take about S seconds.
@@ -102,7 +104,12 @@ JCTL_PID="" TGTD_PID=""
 cleanup() {
     # Only the two daemons this script started, by their ids.
     [ -n "$JCTL_PID" ] && kill "$JCTL_PID" 2>/dev/null && timeout 30 tail --pid="$JCTL_PID" -f /dev/null
-    [ -n "$TGTD_PID" ] && kill "$TGTD_PID" 2>/dev/null && timeout 30 tail --pid="$TGTD_PID" -f /dev/null
+    if [ -n "$TGTD_PID" ] && kill -0 "$TGTD_PID" 2>/dev/null; then
+        # tgtd ignores SIGTERM while it has targets: remove them, then ask it to exit; SIGKILL as the last resort
+        timeout 10 tgtadm -C "$PORT_B" --lld iscsi --op delete --mode target --tid 1 --force > /dev/null 2>&1
+        timeout 10 tgtadm -C "$PORT_B" --lld iscsi --op delete --mode system > /dev/null 2>&1
+        timeout 10 tail --pid="$TGTD_PID" -f /dev/null || kill -KILL "$TGTD_PID" 2>/dev/null
+    fi
     rm -rf "$WORK" "$FILE_WORK"
 }
 trap cleanup EXIT
@@ -196,6 +203,12 @@ url() {   # url SIDE KIND
 }
 pid_of() { [ "$1" = jctl ] && echo "$JCTL_PID" || echo "$TGTD_PID"; }
 
+printf 'when\tside\tkind\tvmrss_kib\n' > "$OUT/memory.tsv"
+memory() {   # memory WHEN KIND
+    printf '%s\tjctl\t%s\t%s\n%s\ttgtd\t%s\t%s\n' "$1" "$2" "$(rss_kib "$JCTL_PID")" "$1" "$2" "$(rss_kib "$TGTD_PID")" \
+        >> "$OUT/memory.tsv"
+}
+memory idle -     # before the RAM disk holds any data
 if [[ " ${KIND_LIST[*]} " == *" ram "* ]]; then
     log "filling jctl's RAM disk with the same random data"
     timeout 300 qemu-img convert -n -f raw -O raw "$SEED" "$(url jctl ram)" \
@@ -223,12 +236,7 @@ done
 } > "$OUT/meta.txt"
 cat "$OUT/meta.txt" >&2
 
-printf 'when\tside\tkind\tvmrss_kib\n' > "$OUT/memory.tsv"
-memory() {   # memory WHEN KIND
-    printf '%s\tjctl\t%s\t%s\n%s\ttgtd\t%s\t%s\n' "$1" "$2" "$(rss_kib "$JCTL_PID")" "$1" "$2" "$(rss_kib "$TGTD_PID")" \
-        >> "$OUT/memory.tsv"
-}
-memory idle -
+memory filled -   # jctl's RAM disk LUN holds --size bytes from here on (tgtd's copy is a file in /dev/shm)
 
 # ---- workloads ------------------------------------------------------------------------------------------------
 spec() {   # spec WORKLOAD -> "tool unit args"
@@ -295,7 +303,10 @@ calibrate() {   # calibrate WORKLOAD SIDE KIND: COUNT[w,side,kind] for about SEC
         *) return 0 ;;
     esac
     while [ $tries -lt 6 ]; do
-        if [ "$tool" = mix ]; then t=$(mix_run "$url" "$c" | awk '{ print $1 }')
+        # mix: the slowest session's own run time (logins excluded)
+        if [ "$tool" = mix ]; then t=$(mix_run "$url" "$c" | awk -v c="$c" '{ lo = 0
+                for (i = 2; i <= NF; i++) if ($i != "NA" && (lo == 0 || $i + 0 < lo)) lo = $i + 0
+                if (lo > 0) printf "%.3f", c / lo }')
         else t=$(qemu_bench "$url" "$c" $args); fi
         [ -n "$t" ] || { COUNT[$w,$side,$kind]=0; log "calibration of $w on $side/$kind failed"; return; }
         awk -v t="$t" 'BEGIN { exit !(t >= 0.5) }' && break
@@ -338,8 +349,9 @@ measure() {   # measure ROUND KIND SIDE WORKLOAD: one measurement, appended to r
                 out=$(mix_run "$url" "$count")
                 read -r secs rest <<< "$out"
                 if [[ "$rest" != *NA* ]]; then
+                    # IOPS: the sum of every session's own rate (each timed by qemu-img without its login)
                     ios=$((count * (MIX_READERS + MIX_WRITERS)))
-                    value=$(awk -v n="$ios" -v t="$secs" 'BEGIN { printf "%.0f", n / t }')
+                    value=$(echo "$rest" | awk '{ for (i = 1; i <= NF; i++) s += $i; printf "%.0f", s }')
                 fi
                 echo "$rest" | awk -v r="$round" -v k="$kind" -v s="$side" -v w="$secs" '{
                     lo = ""; hi = ""; ok = 1

@@ -43,7 +43,12 @@ WORK=$(mktemp -d /dev/shm/jctl-profile.XXXXXX)
 JCTL_PID="" TGTD_PID=""
 cleanup() {
     [ -n "$JCTL_PID" ] && kill "$JCTL_PID" 2>/dev/null && timeout 30 tail --pid="$JCTL_PID" -f /dev/null
-    [ -n "$TGTD_PID" ] && kill "$TGTD_PID" 2>/dev/null && timeout 30 tail --pid="$TGTD_PID" -f /dev/null
+    if [ -n "$TGTD_PID" ] && kill -0 "$TGTD_PID" 2>/dev/null; then
+        # tgtd ignores SIGTERM while it has targets: remove them, then ask it to exit; SIGKILL as the last resort
+        timeout 10 tgtadm -C "$PORT_B" --lld iscsi --op delete --mode target --tid 1 --force > /dev/null 2>&1
+        timeout 10 tgtadm -C "$PORT_B" --lld iscsi --op delete --mode system > /dev/null 2>&1
+        timeout 10 tail --pid="$TGTD_PID" -f /dev/null || kill -KILL "$TGTD_PID" 2>/dev/null
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Prints the jctl/tgtd table of a compare.sh run folder (raw.tsv, memory.tsv, starvation.tsv, meta.txt)."""
+"""Prints the jctl/tgtd table of a compare.sh run folder (raw.tsv, memory.tsv, starvation.tsv, meta.txt);
+with --markdown, the table of docs/performance.md (one run plus the ratios of repeat runs)."""
 import csv
 import os
 import statistics
@@ -113,7 +114,46 @@ def main(folder):
             print(f"  {when:12} " + ", ".join(parts))
 
 
+def summary(folder):
+    """(kind, workload) -> dict of medians, ratio, spreads and CPU for one run folder."""
+    raw = rows(os.path.join(folder, "raw.tsv"))
+    out = {}
+    for r in raw:
+        out.setdefault((r["kind"], r["workload"]), []).append(r)
+    res = {}
+    for key, sel in out.items():
+        val = {s: [num(r["value"]) for r in sel if r["side"] == s] for s in ("jctl", "tgtd")}
+        mj, mt = med(val["jctl"]), med(val["tgtd"])
+        cj = med([num(r["cpu_us_per_io"]) for r in sel if r["side"] == "jctl"])
+        ct = med([num(r["cpu_us_per_io"]) for r in sel if r["side"] == "tgtd"])
+        nojit = med([num(r["cpu_us_per_io"]) - num(r["jit_us_per_io"]) for r in sel if r["side"] == "jctl"
+                     and num(r.get("jit_us_per_io")) is not None and num(r["cpu_us_per_io"]) is not None])
+        res[key] = dict(unit=sel[0]["unit"], jctl=mj, tgtd=mt, ratio=mj / mt if mj is not None and mt else None,
+                        sj=spread(val["jctl"]), st=spread(val["tgtd"]), cj=cj, nojit=nojit, ct=ct)
+    return res
+
+
+def markdown(folder, repeats):
+    """The table of docs/performance.md: one run, plus the j/t ratio of repeat runs for the run-to-run spread."""
+    main_run = summary(folder)
+    others = [summary(f) for f in repeats]
+    head = "| kind | workload | unit | jctl | tgtd | jctl/tgtd |" + "".join(" repeat |" for _ in others) + \
+        " spread j / t | CPU µs/IO jctl (no JIT) | CPU µs/IO tgtd | CPU jctl/tgtd (no JIT) |"
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    for (kind, w), v in main_run.items():
+        digits = 0 if v["unit"] == "IOPS" else 1
+        rep = "".join(f" {fmt(o.get((kind, w), {}).get('ratio'), 2)} |" for o in others)
+        cpu_ratio = fmt(v["nojit"] / v["ct"], 2) if v["nojit"] is not None and v["ct"] else "NA"
+        print(f"| {kind} | {w} | {v['unit']} | {fmt(v['jctl'], digits)} | {fmt(v['tgtd'], digits)} | "
+              f"**{fmt(v['ratio'], 2)}** |{rep} {v['sj']} / {v['st']} | {fmt(v['cj'])} ({fmt(v['nojit'])}) | "
+              f"{fmt(v['ct'])} | {cpu_ratio} |")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: table.py RUN_FOLDER")
-    main(sys.argv[1])
+    if len(sys.argv) >= 3 and sys.argv[1] == "--markdown":
+        markdown(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) == 2:
+        main(sys.argv[1])
+    else:
+        sys.exit("usage: table.py RUN_FOLDER | table.py --markdown RUN_FOLDER [REPEAT_FOLDER...]")

@@ -54,7 +54,7 @@ class QemuImgDataTest {
         }
     }
 
-    private void writeAndCompare(Daemon daemon, Path image, int lun) throws IOException {
+    private void writeAndCompare(Daemon daemon, Path image, int lun) {
         Tools.check(QEMU_DEADLINE, "qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", image.toString(),
                 daemon.url(lun));
         ToolResult same = compare(daemon, image, lun);

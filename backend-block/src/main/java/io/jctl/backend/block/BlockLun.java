@@ -112,11 +112,7 @@ final class BlockLun implements BackendLun {
         if (closed) {
             return noMedia();
         }
-        if (lba < 0 || blocks < 0 || lba + blocks > blockCount || bytes > Integer.MAX_VALUE) {
-            return new BackendIoException(BackendIoException.Kind.INTERNAL, "I/O of " + blocks + " blocks at LBA "
-                    + lba + " is outside the LUN (" + blockCount + " blocks) or too large");
-        }
-        return null;
+        return BackendIoException.outsideLun(lba, blocks, bytes, blockCount);
     }
 
     private BackendIoException noMedia() {

@@ -149,11 +149,7 @@ final class RamdiskLun implements BackendLun {
         if (closed) {
             return new BackendIoException(BackendIoException.Kind.NO_MEDIA, "ramdisk is closed");
         }
-        if (lba < 0 || blocks < 0 || lba + blocks > blockCount || bytes > Integer.MAX_VALUE) {
-            return new BackendIoException(BackendIoException.Kind.INTERNAL, "I/O of " + blocks + " blocks at LBA "
-                    + lba + " is outside the LUN (" + blockCount + " blocks) or too large");
-        }
-        return null;
+        return BackendIoException.outsideLun(lba, blocks, bytes, blockCount);
     }
 
     private void load(long pos, ByteBuf out, int length) {

@@ -35,6 +35,20 @@ public class BackendIoException extends Exception {
         this(kind, message, null);
     }
 
+    /**
+     * The guard every backend applies before an I/O: the range must lie inside the LUN and fit one buffer.
+     * The core checks ranges first, so a failure here is an internal error, never an initiator's mistake.
+     *
+     * @return the exception to fail the I/O with, or null when the range is fine
+     */
+    public static BackendIoException outsideLun(long lba, long blocks, long bytes, long blockCount) {
+        if (lba < 0 || blocks < 0 || lba + blocks > blockCount || bytes > Integer.MAX_VALUE) {
+            return new BackendIoException(Kind.INTERNAL, "I/O of " + blocks + " blocks at LBA " + lba
+                    + " is outside the LUN (" + blockCount + " blocks) or too large");
+        }
+        return null;
+    }
+
     public Kind kind() {
         return kind;
     }

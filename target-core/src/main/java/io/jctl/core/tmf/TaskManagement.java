@@ -109,6 +109,7 @@ public final class TaskManagement {
     /** LOGICAL UNIT RESET semantics: every task aborted, {@code ua} for every nexus including the requester. */
     public CompletableFuture<Void> lunReset(LunContext ctx, Nexus requester, UnitAttention ua) {
         CompletableFuture<Void> gone = abort(ctx, e -> true, requester);
+        ctx.lunResetStates();
         ctx.unitAttentions().raiseAll(ua, null);
         if (requester != null) {
             ctx.unitAttentions().raise(requester, ua);
@@ -135,6 +136,7 @@ public final class TaskManagement {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (LunContext ctx : luns.contexts()) {
             all.add(abort(ctx, e -> e.nexus().equals(nexus), nexus));
+            ctx.nexusResetStates(nexus);
             ctx.unitAttentions().raiseIfKnown(nexus, ua);
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))

@@ -13,17 +13,23 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Runs libiscsi's iscsi-test-cu one test per process (so a hang, crash or leftover state stays with its test),
- * each under its own timeout and all within an overall budget, with -d (destructive tests allowed): point it
- * only at scratch LUNs. Every run's output is kept in LOGDIR/TEST.log.
+ * each under its own timeout and all before a deadline, with -d (destructive tests allowed) and -S (SANITIZE
+ * allowed): point it only at scratch LUNs. Every run's output is kept in LOGDIR/TEST.log.
+ *
+ * <p>Each test logs in as {@link #INITIATOR}; the tests that need a second I_T nexus (reservations, PREVENT
+ * ALLOW MEDIUM REMOVAL) use {@link #SECOND_INITIATOR}. The MultipathIO tests get the second path's URL.
  */
 public final class CuRunner {
 
     public static final String FAMILY = "ALL";
+    public static final String INITIATOR = "iqn.2026-11.io.jctl.test:init1";
+    public static final String SECOND_INITIATOR = "iqn.2026-11.io.jctl.test:init2";
 
     /** The families issue 2 requires to have no failure. */
     public static final Set<String> FOUNDATION_SUITES = Set.of("Inquiry", "TestUnitReady", "ReadCapacity10",
@@ -32,16 +38,12 @@ public final class CuRunner {
             "ReportSupportedOpcodes", "iSCSIcmdsn", "iSCSIdatasn", "iSCSIResiduals", "iSCSITMF");
 
     private final Path logDir;
-    private final String initiator;
     private final Duration perTest;
-    private final Duration budget;
     private final ToolDefects defects;
 
-    public CuRunner(Path logDir, String initiator, Duration perTest, Duration budget, ToolDefects defects) {
+    public CuRunner(Path logDir, Duration perTest, ToolDefects defects) {
         this.logDir = logDir;
-        this.initiator = initiator;
         this.perTest = perTest;
-        this.budget = budget;
         this.defects = defects;
     }
 
@@ -49,7 +51,8 @@ public final class CuRunner {
     public static List<String> listAll() {
         ToolResult list = Tools.run(Duration.ofSeconds(30), "iscsi-test-cu", "--list");
         if (!list.ok()) throw new IllegalStateException("iscsi-test-cu --list failed: " + list.describe());
-        return list.stdout().lines().map(String::strip).filter(l -> l.split("\\.").length == 3).toList();
+        return list.stdout().lines().map(String::strip)
+                .filter(l -> l.startsWith(FAMILY + ".") && l.split("\\.").length == 3).toList();
     }
 
     /** The tests of the given suites (ALL.Suite.*), in the tool's order. */
@@ -57,44 +60,47 @@ public final class CuRunner {
         return all.stream().filter(t -> t.startsWith(FAMILY + ".") && suites.contains(t.split("\\.")[1])).toList();
     }
 
-    /** Runs the tests against URL and returns their results in the given order. */
-    public Map<String, CuResult> run(List<String> tests, String url) {
+    /**
+     * Runs the tests against URL (and MULTIPATH_URL, the same LUN through another portal, when not null) and
+     * returns their results in the given order; tests not started by DEADLINE count as TIMEOUT.
+     */
+    public Map<String, CuResult> run(List<String> tests, String url, String multipathUrl, Instant deadline) {
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Instant end = Instant.now().plus(budget);
         Map<String, CuResult> results = new LinkedHashMap<>();
         for (String test : tests) {
             CuResult result;
             Instant start = Instant.now();
-            if (start.isAfter(end)) {
-                result = new CuResult(test, CuOutcome.TIMEOUT,
-                        "not started: the run's budget of " + budget.toSeconds() + " s was used up");
+            if (start.isAfter(deadline)) {
+                result = new CuResult(test, CuOutcome.TIMEOUT, "not started: the run's time budget was used up");
             } else {
-                result = runOne(test, url);
+                result = runOne(test, url, multipathUrl, Duration.between(start, deadline));
             }
-            result = defects.annotate(result);
+            result = defects.annotate(result).withSeconds(Duration.between(start, Instant.now()).toMillis() / 1000.0);
             results.put(test, result);
-            System.out.printf("cu %-7s %6.1fs %s%s%n", result.outcome(),
-                    Duration.between(start, Instant.now()).toMillis() / 1000.0, test,
+            System.out.printf("cu %-7s %6.1fs %s%s%n", result.outcome(), result.seconds(), test,
                     result.reason().isEmpty() ? "" : "  (" + result.reason() + ")");
         }
         return results;
     }
 
-    private CuResult runOne(String test, String url) {
+    private CuResult runOne(String test, String url, String multipathUrl, Duration left) {
         String spec = defects.runWithSuite(test) ? test.substring(0, test.lastIndexOf('.')) : test;
         List<String> command = new ArrayList<>();
         // line-buffered output, so a crash of the tool loses nothing of what the test said
         if (Tools.which("stdbuf").isPresent()) command.addAll(List.of("stdbuf", "-oL", "-eL"));
-        command.addAll(List.of("iscsi-test-cu", "-d", "-i", initiator, "-t", spec, url));
-        ToolResult run = Tools.run(perTest, command);
+        command.addAll(List.of("iscsi-test-cu", "-d", "-S", "-i", INITIATOR, "-I", SECOND_INITIATOR, "-t", spec,
+                url));
+        if (multipathUrl != null) command.add(multipathUrl);
+        Duration limit = left.compareTo(perTest) < 0 ? left : perTest;
+        ToolResult run = Tools.run(limit, command);
         try {
             Files.writeString(logDir.resolve(test + ".log"),
                     "# " + String.join(" ", command) + "\n" + run.output()
-                            + (run.timedOut() ? "\n# killed after " + perTest.toSeconds() + " s\n"
+                            + (run.timedOut() ? "\n# killed after " + limit.toSeconds() + " s\n"
                                     : "\n# exit " + run.exitCode() + "\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -115,9 +121,10 @@ public final class CuRunner {
 
     /** Writes test, outcome, reason rows to FILE. */
     public static void writeTsv(Path file, Collection<CuResult> results) {
-        StringBuilder sb = new StringBuilder("test\toutcome\treason\n");
+        StringBuilder sb = new StringBuilder("test\toutcome\tseconds\treason\n");
         for (CuResult r : results) {
             sb.append(r.test()).append('\t').append(r.outcome()).append('\t')
+                    .append(String.format(Locale.ROOT, "%.1f", r.seconds())).append('\t')
                     .append(r.reason().replace('\t', ' ').replace('\n', ' ')).append('\n');
         }
         try {
@@ -127,4 +134,21 @@ public final class CuRunner {
         }
     }
 
+    /**
+     * The ledger lines this run would need (every test that did not pass, with its reason), for tightening
+     * cu-ledger.tsv by hand after an improvement: entries there are grouped and worded for people.
+     */
+    public static void writeLedgerSuggestion(Path file, String configuration, Collection<CuResult> results) {
+        StringBuilder sb = new StringBuilder("# what " + configuration + " did in this run; not a ledger by itself\n");
+        for (CuResult r : results) {
+            if (r.outcome() == CuOutcome.PASS) continue;
+            sb.append(configuration).append('/').append(r.test()).append('\t').append(r.outcome()).append('\t')
+                    .append(r.reason().replace('\t', ' ').replace('\n', ' ')).append('\n');
+        }
+        try {
+            Files.writeString(file, sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

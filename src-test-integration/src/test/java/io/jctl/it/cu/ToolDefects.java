@@ -65,6 +65,6 @@ public final class ToolDefects {
         Defect d = defects.get(result.test());
         if (d == null || result.outcome() == CuOutcome.PASS) return result;
         String reason = result.reason() + (result.reason().isEmpty() ? "" : "; ") + "[tool defect: " + d.note() + "]";
-        return new CuResult(result.test(), result.outcome(), reason);
+        return result.withReason(reason);
     }
 }

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -98,19 +99,18 @@ public final class Verify implements CommandHandler {
         return ScsiException.checkCondition(SenseData.of(SenseKey.MISCOMPARE, 0x1d, 0x00).withInformation(offset));
     }
 
-    /** Offset of the first differing byte among the first {@code length} bytes, or -1 when they are equal. */
+    /**
+     * Offset of the first differing byte among the first {@code length} bytes, or -1 when they are equal. Compares
+     * one NIO view of each buffer in bulk: an accessor call per word on a leak-tracked buffer records a stack trace
+     * each (Netty PARANOID), which made a 1 MiB VERIFY take about a second.
+     */
     static long firstDifference(ByteBuf a, ByteBuf b, int length) {
-        int ai = a.readerIndex();
-        int bi = b.readerIndex();
         int n = Math.min(length, b.readableBytes());
-        int i = 0;
-        while (i + 8 <= n && a.getLong(ai + i) == b.getLong(bi + i)) {
-            i += 8;
-        }
-        for (; i < n; i++) {
-            if (a.getByte(ai + i) != b.getByte(bi + i)) {
-                return i;
-            }
+        ByteBuffer x = a.nioBuffer(a.readerIndex(), n);
+        ByteBuffer y = b.nioBuffer(b.readerIndex(), n);
+        int at = x.mismatch(y);
+        if (at >= 0) {
+            return at;
         }
         return n < length ? n : -1;
     }

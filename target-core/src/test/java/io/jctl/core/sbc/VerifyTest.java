@@ -3,6 +3,8 @@ package io.jctl.core.sbc;
 import io.jctl.core.scsi.ScsiException;
 import io.jctl.core.testing.FakeCommand;
 import io.jctl.core.testing.Fixtures;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -52,6 +54,31 @@ class VerifyTest {
         data[2047] ^= 1;
         e = fx.command(rw16(0x8f, 0x02, 96, 4), data).run(verify).assertSense(0xe, 0x1d, 0);
         assertEquals(2047L, e.sense().information());
+    }
+
+    @Test
+    void firstDifferenceComparesAcrossCompositeBuffersAndReaderIndexes() {
+        byte[] bytes = Arrays.copyOf(medium, 4096);
+        ByteBuf medium = Unpooled.wrappedBuffer(new byte[7], bytes).skipBytes(7);
+        ByteBuf data = Unpooled.wrappedBuffer(Arrays.copyOfRange(bytes, 0, 1000),
+                Arrays.copyOfRange(bytes, 1000, 4096));
+        try {
+            assertEquals(-1, Verify.firstDifference(data, medium, 4096));
+            data.setByte(3001, data.getByte(3001) ^ 0x40);
+            assertEquals(3001, Verify.firstDifference(data, medium, 4096));
+            assertEquals(-1, Verify.firstDifference(data, medium, 3001), "only the first LENGTH bytes count");
+        } finally {
+            medium.release();
+            data.release();
+        }
+        ByteBuf whole = Unpooled.wrappedBuffer(bytes);
+        ByteBuf shorter = Unpooled.wrappedBuffer(bytes, 0, 100);
+        try {
+            assertEquals(100, Verify.firstDifference(whole, shorter, 200), "a short medium differs where it ends");
+        } finally {
+            whole.release();
+            shorter.release();
+        }
     }
 
     @Test

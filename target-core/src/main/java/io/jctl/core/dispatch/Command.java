@@ -29,6 +29,12 @@ public interface Command {
     /** The addressed LUN; null only for commands allowed on a missing LUN (INQUIRY, REPORT LUNS, REQUEST SENSE). */
     Lun lun();
 
+    /**
+     * The engine state of the addressed LUN (task set, unit attentions, per-feature {@link LunState}s); null
+     * exactly when {@link #lun()} is.
+     */
+    LunContext context();
+
     Port port();
 
     OpcodeEntry entry();
@@ -49,6 +55,12 @@ public interface Command {
 
     /** Ends the command with GOOD status and a last piece of Data-In (ownership passes). */
     void complete(ByteBuf finalData);
+
+    /**
+     * Ends the command with CONDITION MET: a success status that also says the condition the command asked about
+     * holds (PRE-FETCH: the whole range is in the cache).
+     */
+    void conditionMet();
 
     /**
      * Ends the command with an error: a {@link io.jctl.core.scsi.ScsiException} gives its status and sense, a

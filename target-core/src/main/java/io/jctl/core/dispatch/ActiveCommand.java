@@ -75,6 +75,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
     }
 
     /** The LUN's engine state, or null for a command addressed to a missing LUN. */
+    @Override
     public LunContext context() {
         return context;
     }

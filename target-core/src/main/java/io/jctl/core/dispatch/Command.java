@@ -31,6 +31,15 @@ public interface Command {
 
     Port port();
 
+    /**
+     * The addressed LUN's engine state, where features keep their per-LUN state ({@link LunContext#state}:
+     * reservations, PREVENT bits ...). Null for a command addressed to a missing LUN, and for commands that do not
+     * run inside the engine.
+     */
+    default LunContext context() {
+        return null;
+    }
+
     OpcodeEntry entry();
 
     /** The rest of the target, for commands that report on it (REPORT LUNS, REPORT SUPPORTED OPCODES ...). */

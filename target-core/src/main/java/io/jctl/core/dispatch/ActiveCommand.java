@@ -76,6 +76,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
         return context == null ? null : context.lun();
     }
 
+    /** The LUN's engine state, or null for a command addressed to a missing LUN. */
     @Override
     public LunContext context() {
         return context;

@@ -29,13 +29,16 @@ public interface Command {
     /** The addressed LUN; null only for commands allowed on a missing LUN (INQUIRY, REPORT LUNS, REQUEST SENSE). */
     Lun lun();
 
-    /**
-     * The engine state of the addressed LUN (task set, unit attentions, per-feature {@link LunState}s); null
-     * exactly when {@link #lun()} is.
-     */
-    LunContext context();
-
     Port port();
+
+    /**
+     * The addressed LUN's engine state, where features keep their per-LUN state ({@link LunContext#state}:
+     * reservations, PREVENT bits ...). Null for a command addressed to a missing LUN, and for commands that do not
+     * run inside the engine.
+     */
+    default LunContext context() {
+        return null;
+    }
 
     OpcodeEntry entry();
 

@@ -1,6 +1,7 @@
 package io.jctl.core.testing;
 
 import io.jctl.core.TargetCore;
+import io.jctl.core.cdb.OpcodeTable;
 import io.jctl.core.dispatch.InlineExecutor;
 import io.jctl.core.dispatch.LunAddress;
 import io.jctl.core.dispatch.TaskExecutor;
@@ -32,7 +33,16 @@ public final class CoreHarness implements AutoCloseable {
     }
 
     public CoreHarness(TaskExecutor executor) {
-        core = new TargetCore(commands.table(), executor);
+        this(null, executor);
+    }
+
+    /** A harness on another opcode table, e.g. the real one ({@code StandardOpcodes.table()}). */
+    public CoreHarness(OpcodeTable table) {
+        this(table, new InlineExecutor());
+    }
+
+    private CoreHarness(OpcodeTable table, TaskExecutor executor) {
+        core = new TargetCore(table != null ? table : commands.table(), executor);
         core.registerBackend(backend);
         port = core.ports().create("iscsi", "iqn.2026-11.io.jctl:test", 1, Map.of());
     }

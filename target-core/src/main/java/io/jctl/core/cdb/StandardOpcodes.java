@@ -2,6 +2,7 @@ package io.jctl.core.cdb;
 
 import io.jctl.core.pr.PrCommands;
 import io.jctl.core.sbc.SbcCommands;
+import io.jctl.core.sbc.SbcMediumCommands;
 import io.jctl.core.spc.EngineCommands;
 import io.jctl.core.spc.SpcCommands;
 
@@ -23,6 +24,7 @@ public final class StandardOpcodes {
         List<OpcodeEntry> rows = new ArrayList<>(EngineCommands.entries());
         rows.addAll(SpcCommands.entries());
         rows.addAll(SbcCommands.entries());
+        rows.addAll(SbcMediumCommands.entries());
         rows.addAll(PrCommands.entries());
         return rows;
     }

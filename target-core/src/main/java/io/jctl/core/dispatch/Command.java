@@ -60,6 +60,12 @@ public interface Command {
     void complete(ByteBuf finalData);
 
     /**
+     * Ends the command with CONDITION MET: a success status that also says the condition the command asked about
+     * holds (PRE-FETCH: the whole range is in the cache).
+     */
+    void conditionMet();
+
+    /**
      * Ends the command with an error: a {@link io.jctl.core.scsi.ScsiException} gives its status and sense, a
      * {@link io.jctl.core.backend.BackendIoException} its mapped sense, anything else INTERNAL TARGET FAILURE (and
      * a log line).

@@ -1,6 +1,7 @@
 package io.jctl.core.pr;
 
 import io.jctl.core.cdb.StandardOpcodes;
+import io.jctl.core.dispatch.InlineExecutor;
 import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.task.Nexus;
 import io.jctl.core.task.ScsiTask;
@@ -42,7 +43,7 @@ final class PrDriver implements AutoCloseable {
     }
 
     PrDriver(ReservationStore store) throws Exception {
-        h = new CoreHarness(StandardOpcodes.table());
+        h = new CoreHarness(StandardOpcodes.table(), new InlineExecutor());
         h.core.setReservationStore(store);
         h.disk(0);
     }

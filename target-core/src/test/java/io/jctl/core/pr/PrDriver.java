@@ -1,7 +1,5 @@
 package io.jctl.core.pr;
 
-import io.jctl.core.cdb.StandardOpcodes;
-import io.jctl.core.dispatch.InlineExecutor;
 import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.task.Nexus;
 import io.jctl.core.task.ScsiTask;
@@ -43,7 +41,7 @@ final class PrDriver implements AutoCloseable {
     }
 
     PrDriver(ReservationStore store) throws Exception {
-        h = new CoreHarness(StandardOpcodes.table(), new InlineExecutor());
+        h = CoreHarness.standard();
         h.core.setReservationStore(store);
         h.disk(0);
     }

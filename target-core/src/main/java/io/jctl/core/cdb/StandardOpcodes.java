@@ -1,5 +1,6 @@
 package io.jctl.core.cdb;
 
+import io.jctl.core.sbc.ProvisioningCommands;
 import io.jctl.core.sbc.SbcCommands;
 import io.jctl.core.spc.EngineCommands;
 import io.jctl.core.spc.SpcCommands;
@@ -21,6 +22,7 @@ public final class StandardOpcodes {
         List<OpcodeEntry> rows = new ArrayList<>(EngineCommands.entries());
         rows.addAll(SpcCommands.entries());
         rows.addAll(SbcCommands.entries());
+        rows.addAll(ProvisioningCommands.entries());
         return rows;
     }
 }

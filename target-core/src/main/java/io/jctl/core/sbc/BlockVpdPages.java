@@ -40,10 +40,11 @@ public final class BlockVpdPages {
     }
 
     /**
-     * Block limits. The maximum transfer length is what one command may move here
-     * ({@link ReadWrite#MAX_TRANSFER_BYTES}): Linux and qemu split larger requests by it. The unmap limits and
-     * granularity are reported only while the LUN deallocates (unmap on), as CTL does; the maximum WRITE SAME
-     * length when {@code write_same_max_lba} sets one, with WSNZ when "to the end" is refused.
+     * Block limits. COMPARE AND WRITE takes up to {@link CompareAndWrite#MAX_BLOCKS}. The maximum transfer length
+     * is what one command may move here ({@link ReadWrite#MAX_TRANSFER_BYTES}): Linux and qemu split larger
+     * requests by it. The unmap limits and granularity are reported only while the LUN deallocates (unmap on), as
+     * CTL does; the maximum WRITE SAME length when {@code write_same_max_lba} sets one, with WSNZ when "to the
+     * end" is refused.
      */
     static byte[] blockLimits(Lun lun) {
         byte[] b = page(lun, BLOCK_LIMITS, 64);
@@ -52,6 +53,7 @@ public final class BlockVpdPages {
         if (provisioning.writeSameNonZero(lun.storage().blockCount())) {
             b[4] |= 0x01; // WSNZ
         }
+        b[5] = (byte) CompareAndWrite.MAX_BLOCKS;
         CdbFields.put16(b, 6, Math.min(0xffff, Geometry.logicalPerPhysical(lun)));
         CdbFields.put32(b, 8, ReadWrite.maxTransferBlocks(blockSize));
         if (provisioning.enabled()) {

@@ -37,6 +37,10 @@ public final class MemoryBackendLun implements BackendLun {
     public record UnmapCall(long lba, long blocks, boolean anchor) {
     }
 
+    /** LBA and block count of every pre-fetch, in order. */
+    public final java.util.List<Long> prefetched = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean cacheEverything;
+
     public MemoryBackendLun(long blockCount, int blockSize) {
         this.blockSize = blockSize;
         this.blockCount = blockCount;
@@ -121,6 +125,21 @@ public final class MemoryBackendLun implements BackendLun {
             Arrays.fill(states, (int) lba, (int) lba + buf.readableBytes() / blockSize, (byte) 0);
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Pre-fetch answers that everything is cached (a RAM disk), or that nothing can be told (false). */
+    public void cacheEverything(boolean cached) {
+        this.cacheEverything = cached;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> prefetch(long lba, long blocks) {
+        prefetched.add(lba);
+        prefetched.add(blocks);
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        return CompletableFuture.completedFuture(cacheEverything);
     }
 
     @Override

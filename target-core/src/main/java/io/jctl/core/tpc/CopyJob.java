@@ -119,8 +119,8 @@ final class CopyJob implements Runnable {
         inRange(dst, s.destinationLba(), bytes / dstBlock);
         LunContext srcCtx = reachable(src);
         LunContext dstCtx = reachable(dst);
-        if (src.stopped() || dst.stopped() || dst.writeProtected()) {
-            throw new Failure(copyAborted(0x0d, 0x01), "copy target is stopped or write protected");
+        if (src.stopped() || dst.stopped() || src.ejected() || dst.ejected() || dst.writeProtected()) {
+            throw new Failure(copyAborted(0x0d, 0x01), "copy target is stopped, has no medium or is write protected");
         }
         boolean fua = !dst.modePages().writeCacheEnabled();
         for (long done = 0; done < bytes; ) {

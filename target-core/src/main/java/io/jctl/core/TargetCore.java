@@ -22,6 +22,9 @@ import io.jctl.core.lun.LunType;
 import io.jctl.core.mode.ModePages;
 import io.jctl.core.port.Port;
 import io.jctl.core.port.PortRegistry;
+import io.jctl.core.pr.ReservationCheck;
+import io.jctl.core.pr.ReservationState;
+import io.jctl.core.pr.ReservationStore;
 import io.jctl.core.serial.SerSeq;
 import io.jctl.core.stats.IoStats;
 import io.jctl.core.stats.StatsSnapshot;
@@ -75,6 +78,7 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
     private final Dispatcher dispatcher;
     private final TaskManagement taskManagement;
     private final Object admin = new Object();
+    private volatile ReservationStore reservationStore = ReservationStore.NONE;
     private volatile boolean closed;
 
     /**
@@ -105,6 +109,15 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
         this.dispatcher = new Dispatcher(opcodes, ports, directory, this, executor, ByteBufAllocator.DEFAULT,
                 id -> portStats.computeIfAbsent(id, k -> new IoStats()));
         this.taskManagement = new TaskManagement(dispatcher, directory, ports);
+        dispatcher.addAccessCheck(AccessCheck.Stage.RESERVATION, new ReservationCheck());
+    }
+
+    /**
+     * Where persistent reservations with APTPL are saved; LUNs created afterwards restore theirs from it. Without
+     * one, APTPL is refused (PTPL_C=0).
+     */
+    public void setReservationStore(ReservationStore store) {
+        this.reservationStore = store;
     }
 
     // ---- backends and LUNs ----
@@ -169,6 +182,8 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
             Lun lun = new Lun(id, cfg.type(), backend.name(), storage, identity, options,
                     ModePages.forLun(cfg.type(), options, storage.blockSize(), storage.blockCount()));
             LunContext ctx = new LunContext(lun);
+            ReservationState.attach(ctx, reservationStore, (nexuses, requester) ->
+                    taskManagement.abort(ctx, e -> nexuses.contains(e.nexus()), requester));
             for (Port port : portsOf(lun)) {
                 for (Nexus nexus : port.nexuses()) {
                     ctx.unitAttentions().raise(nexus, UnitAttention.POWER_ON);

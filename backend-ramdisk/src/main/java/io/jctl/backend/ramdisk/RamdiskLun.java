@@ -142,6 +142,12 @@ final class RamdiskLun implements BackendLun {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** Every block of a RAM disk is in memory already. */
+    @Override
+    public CompletableFuture<Boolean> prefetch(long lba, long blocks) {
+        return CompletableFuture.completedFuture(true);
+    }
+
     @Override
     public CompletableFuture<Void> flush() {
         return closed

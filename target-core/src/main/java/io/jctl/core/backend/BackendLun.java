@@ -45,6 +45,15 @@ public interface BackendLun extends AutoCloseable {
     CompletableFuture<Void> flush();
 
     /**
+     * PRE-FETCH: brings {@code blocks} blocks from {@code lba} into the backend's cache if it has one. The future
+     * tells whether the whole range is in memory now (the command then answers CONDITION MET). Storage that
+     * cannot tell, or keeps no cache of its own, answers false.
+     */
+    default CompletableFuture<Boolean> prefetch(long lba, long blocks) {
+        return CompletableFuture.completedFuture(false);
+    }
+
+    /**
      * Changes the advertised size ({@code ctladm modify -s}); {@link LunSpec#SIZE_AUTO} re-reads the size of the
      * backing store.
      */

@@ -1,6 +1,8 @@
 package io.jctl.core.cdb;
 
+import io.jctl.core.pr.PrCommands;
 import io.jctl.core.sbc.SbcCommands;
+import io.jctl.core.sbc.SbcMediumCommands;
 import io.jctl.core.spc.EngineCommands;
 import io.jctl.core.spc.SpcCommands;
 
@@ -16,11 +18,14 @@ public final class StandardOpcodes {
         return new OpcodeTable(rows());
     }
 
-    /** Every row: the engine's (REQUEST SENSE, REPORT LUNS), SPC (INQUIRY, MODE, reports ...) and SBC. */
+    /** Every row: the engine's (REQUEST SENSE, REPORT LUNS), SPC (INQUIRY, MODE, reports ...), SBC and
+     * reservations. */
     public static List<OpcodeEntry> rows() {
         List<OpcodeEntry> rows = new ArrayList<>(EngineCommands.entries());
         rows.addAll(SpcCommands.entries());
         rows.addAll(SbcCommands.entries());
+        rows.addAll(SbcMediumCommands.entries());
+        rows.addAll(PrCommands.entries());
         return rows;
     }
 }

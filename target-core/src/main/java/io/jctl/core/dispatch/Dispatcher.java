@@ -198,8 +198,13 @@ public final class Dispatcher {
         if (e != null) {
             return e;
         }
-        if (lun.stopped() && !entry.has(CommandFlag.OK_ON_NO_MEDIA)) {
-            return ScsiException.checkCondition(SenseKey.NOT_READY, 0x04, 0x02);
+        if (!entry.has(CommandFlag.OK_ON_NO_MEDIA)) {
+            if (lun.ejected()) {
+                return ScsiException.checkCondition(SenseKey.NOT_READY, 0x3a, 0x02); // MEDIUM NOT PRESENT - TRAY OPEN
+            }
+            if (lun.stopped()) {
+                return ScsiException.checkCondition(SenseKey.NOT_READY, 0x04, 0x02);
+            }
         }
         return null;
     }

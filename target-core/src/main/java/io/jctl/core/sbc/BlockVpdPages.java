@@ -40,13 +40,14 @@ public final class BlockVpdPages {
     }
 
     /**
-     * Block limits. UNMAP, WRITE SAME and COMPARE AND WRITE are not served yet, so their limits stay 0. The
-     * maximum transfer length is what one command may move here ({@link ReadWrite#MAX_TRANSFER_BYTES}): Linux
-     * and qemu split larger requests by it.
+     * Block limits. UNMAP and WRITE SAME are not served yet, so their limits stay 0; COMPARE AND WRITE takes up
+     * to {@link CompareAndWrite#MAX_BLOCKS}. The maximum transfer length is what one command may move here
+     * ({@link ReadWrite#MAX_TRANSFER_BYTES}): Linux and qemu split larger requests by it.
      */
     static byte[] blockLimits(Lun lun) {
         byte[] b = page(lun, BLOCK_LIMITS, 64);
         int blockSize = lun.storage().blockSize();
+        b[5] = (byte) CompareAndWrite.MAX_BLOCKS;
         CdbFields.put16(b, 6, Math.min(0xffff, Geometry.logicalPerPhysical(lun)));
         CdbFields.put32(b, 8, ReadWrite.maxTransferBlocks(blockSize));
         return b;

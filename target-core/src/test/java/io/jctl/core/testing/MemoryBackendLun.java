@@ -20,6 +20,9 @@ public final class MemoryBackendLun implements BackendLun {
     public volatile int fuaWrites;
     public volatile int writes;
     public volatile int reads;
+    /** LBA and block count of every pre-fetch, in order. */
+    public final java.util.List<Long> prefetched = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean cacheEverything;
 
     public MemoryBackendLun(long blockCount, int blockSize) {
         this.blockSize = blockSize;
@@ -102,6 +105,21 @@ public final class MemoryBackendLun implements BackendLun {
         }
         buf.getBytes(buf.readerIndex(), data, Math.toIntExact(lba * blockSize), buf.readableBytes());
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Pre-fetch answers that everything is cached (a RAM disk), or that nothing can be told (false). */
+    public void cacheEverything(boolean cached) {
+        this.cacheEverything = cached;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> prefetch(long lba, long blocks) {
+        prefetched.add(lba);
+        prefetched.add(blocks);
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        return CompletableFuture.completedFuture(cacheEverything);
     }
 
     @Override

@@ -1,0 +1,51 @@
+package io.jctl.core.sbc;
+
+import io.jctl.core.cdb.OpcodeEntry;
+import io.jctl.core.cdb.UsageMasks;
+import io.jctl.core.lun.LunType;
+import io.jctl.core.serial.SerializationClass;
+import io.jctl.core.task.DataDirection;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.jctl.core.cdb.CommandFlag.ALLOW_ON_PR_WRESV;
+import static io.jctl.core.cdb.CommandFlag.ATOMIC;
+import static io.jctl.core.cdb.CommandFlag.OK_ON_NO_MEDIA;
+import static io.jctl.core.cdb.CommandFlag.WRITES_MEDIUM;
+
+/**
+ * SBC rows beyond plain reads and writes (ctl-facts §1.2, §5.1): PREVENT ALLOW MEDIUM REMOVAL, COMPARE AND
+ * WRITE and PRE-FETCH. Usage masks
+ * are CTL's where CTL has the command; PRE-FETCH, which CTL lacks, takes the SBC-4 fields (IMMED, group number).
+ */
+public final class SbcMediumCommands {
+    private static final Set<LunType> D = EnumSet.of(LunType.DIRECT);
+    private static final Set<LunType> DC = EnumSet.of(LunType.DIRECT, LunType.CDROM);
+
+    private SbcMediumCommands() {
+    }
+
+    public static List<OpcodeEntry> entries() {
+        PreFetch preFetch = new PreFetch();
+        List<OpcodeEntry> rows = new ArrayList<>();
+        rows.add(new OpcodeEntry(0x1e, -1, "PREVENT ALLOW MEDIUM REMOVAL", DC, EnumSet.of(OK_ON_NO_MEDIA),
+                SerializationClass.START, DataDirection.NONE, UsageMasks.of(0x01, 0, 0, 0x03, 0x07), null,
+                new PreventAllowMediumRemoval()));
+        rows.add(new OpcodeEntry(0x34, -1, "PRE-FETCH(10)", D, EnumSet.of(ALLOW_ON_PR_WRESV),
+                SerializationClass.READ, DataDirection.NONE,
+                UsageMasks.of(0x02, 0xff, 0xff, 0xff, 0xff, 0x1f, 0xff, 0xff, 0x07), BlockRange::extent, preFetch));
+        rows.add(new OpcodeEntry(0x89, -1, "COMPARE AND WRITE", D, EnumSet.of(WRITES_MEDIUM, ATOMIC),
+                SerializationClass.WRITE, DataDirection.OUT,
+                UsageMasks.of(0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0xff, 0, 0x07),
+                CompareAndWrite::extent, new CompareAndWrite()));
+        rows.add(new OpcodeEntry(0x90, -1, "PRE-FETCH(16)", D, EnumSet.of(ALLOW_ON_PR_WRESV),
+                SerializationClass.READ, DataDirection.NONE,
+                UsageMasks.of(0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1f,
+                        0x07),
+                BlockRange::extent, preFetch));
+        return rows;
+    }
+}

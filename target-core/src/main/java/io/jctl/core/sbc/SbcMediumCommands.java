@@ -1,5 +1,6 @@
 package io.jctl.core.sbc;
 
+import io.jctl.core.cdb.CommandFlag;
 import io.jctl.core.cdb.OpcodeEntry;
 import io.jctl.core.cdb.UsageMasks;
 import io.jctl.core.lun.LunType;
@@ -41,7 +42,7 @@ public final class SbcMediumCommands {
         rows.add(new OpcodeEntry(0x34, -1, "PRE-FETCH(10)", D, EnumSet.of(ALLOW_ON_PR_WRESV),
                 SerializationClass.READ, DataDirection.NONE,
                 UsageMasks.of(0x02, 0xff, 0xff, 0xff, 0xff, 0x1f, 0xff, 0xff, 0x07), BlockRange::extent, preFetch));
-        rows.add(new OpcodeEntry(0x37, -1, "READ DEFECT DATA(10)", D, EnumSet.of(ALLOW_ON_PR_WRESV),
+        rows.add(new OpcodeEntry(0x37, -1, "READ DEFECT DATA(10)", D, EnumSet.noneOf(CommandFlag.class),
                 SerializationClass.MD_SNS, DataDirection.IN,
                 UsageMasks.of(0, 0x1f, 0, 0, 0, 0, 0xff, 0xff, 0x07), null, readDefectData));
         rows.add(new OpcodeEntry(0x89, -1, "COMPARE AND WRITE", D, EnumSet.of(WRITES_MEDIUM, ATOMIC),
@@ -53,7 +54,7 @@ public final class SbcMediumCommands {
                 UsageMasks.of(0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1f,
                         0x07),
                 BlockRange::extent, preFetch));
-        rows.add(new OpcodeEntry(0xb7, -1, "READ DEFECT DATA(12)", D, EnumSet.of(ALLOW_ON_PR_WRESV),
+        rows.add(new OpcodeEntry(0xb7, -1, "READ DEFECT DATA(12)", D, EnumSet.noneOf(CommandFlag.class),
                 SerializationClass.MD_SNS, DataDirection.IN,
                 UsageMasks.of(0x1f, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0x07), null, readDefectData));
         return rows;

@@ -5,6 +5,7 @@ import io.jctl.core.sbc.SbcCommands;
 import io.jctl.core.sbc.SbcMediumCommands;
 import io.jctl.core.spc.EngineCommands;
 import io.jctl.core.spc.SpcCommands;
+import io.jctl.core.spc.SpcServiceCommands;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ public final class StandardOpcodes {
         rows.addAll(SpcCommands.entries());
         rows.addAll(SbcCommands.entries());
         rows.addAll(SbcMediumCommands.entries());
+        rows.addAll(SpcServiceCommands.entries());
         rows.addAll(PrCommands.entries());
         return rows;
     }

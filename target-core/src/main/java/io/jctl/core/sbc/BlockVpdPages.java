@@ -41,7 +41,8 @@ public final class BlockVpdPages {
 
     /**
      * Block limits. UNMAP and WRITE SAME are not served yet, so their limits stay 0; COMPARE AND WRITE takes up
-     * to {@link CompareAndWrite#MAX_BLOCKS}. The maximum transfer length is what one command may move here
+     * to {@link CompareAndWrite#MAX_BLOCKS}, WRITE ATOMIC what the storage promises
+     * ({@link WriteAtomic#maxBlocks}). The maximum transfer length is what one command may move here
      * ({@link ReadWrite#MAX_TRANSFER_BYTES}): Linux and qemu split larger requests by it.
      */
     static byte[] blockLimits(Lun lun) {
@@ -50,6 +51,7 @@ public final class BlockVpdPages {
         b[5] = (byte) CompareAndWrite.MAX_BLOCKS;
         CdbFields.put16(b, 6, Math.min(0xffff, Geometry.logicalPerPhysical(lun)));
         CdbFields.put32(b, 8, ReadWrite.maxTransferBlocks(blockSize));
+        CdbFields.put32(b, 44, WriteAtomic.maxBlocks(lun.storage())); // alignment, granularity, boundaries: none
         return b;
     }
 

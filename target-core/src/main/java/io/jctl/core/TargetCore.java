@@ -24,6 +24,7 @@ import io.jctl.core.port.PortRegistry;
 import io.jctl.core.pr.ReservationCheck;
 import io.jctl.core.pr.ReservationState;
 import io.jctl.core.pr.ReservationStore;
+import io.jctl.core.sbc.Provisioning;
 import io.jctl.core.serial.SerSeq;
 import io.jctl.core.stats.IoStats;
 import io.jctl.core.stats.StatsSnapshot;
@@ -173,6 +174,14 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
             } catch (RuntimeException e) {
                 log.error("backend {} failed to open LUN {}", backend.name(), id, e);
                 throw new LunConfigException("backend " + backend.name() + " failed: " + e, e);
+            }
+            if (cfg.type() == LunType.DIRECT) {
+                try {
+                    Provisioning.of(options, storage);
+                } catch (IllegalArgumentException e) {
+                    storage.close();
+                    throw new LunConfigException(e.getMessage());
+                }
             }
             Lun lun = new Lun(id, cfg.type(), backend.name(), storage, identity, options,
                     ModePages.forLun(cfg.type(), options, storage.blockSize(), storage.blockCount()));

@@ -1,6 +1,7 @@
 package io.jctl.core.cdb;
 
 import io.jctl.core.pr.PrCommands;
+import io.jctl.core.sbc.ProvisioningCommands;
 import io.jctl.core.sbc.SbcCommands;
 import io.jctl.core.sbc.SbcMediumCommands;
 import io.jctl.core.spc.EngineCommands;
@@ -25,6 +26,7 @@ public final class StandardOpcodes {
         List<OpcodeEntry> rows = new ArrayList<>(EngineCommands.entries());
         rows.addAll(SpcCommands.entries());
         rows.addAll(SbcCommands.entries());
+        rows.addAll(ProvisioningCommands.entries());
         rows.addAll(SbcMediumCommands.entries());
         rows.addAll(SpcServiceCommands.entries());
         rows.addAll(PrCommands.entries());

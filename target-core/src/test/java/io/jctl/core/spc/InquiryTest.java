@@ -183,7 +183,7 @@ class InquiryTest {
         assertEquals(64, b.length);
         assertEquals(0x3c, b[3]);
         assertEquals(1, ((b[6] & 0xff) << 8) | (b[7] & 0xff), "optimal granularity");
-        assertArrayEquals(cdb(0, 0, 0x80, 0), Arrays.copyOfRange(b, 8, 12), "16 MiB / 512");
+        assertArrayEquals(cdb(0, 1, 0, 0), Arrays.copyOfRange(b, 8, 12), "32 MiB / 512");
         assertArrayEquals(new byte[8], Arrays.copyOfRange(b, 20, 28), "no UNMAP limits");
     }
 

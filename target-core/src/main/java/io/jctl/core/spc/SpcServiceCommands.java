@@ -12,14 +12,13 @@ import java.util.List;
 import java.util.Set;
 
 import static io.jctl.core.cdb.CommandFlag.ALLOW_ON_PR_RESV;
-import static io.jctl.core.cdb.CommandFlag.ALLOW_ON_PR_WRESV;
 import static io.jctl.core.cdb.CommandFlag.OK_ON_NO_MEDIA;
 import static io.jctl.core.cdb.CommandFlag.OK_ON_STANDBY;
 import static io.jctl.core.cdb.CommandFlag.OK_ON_UNAVAIL;
 
 /**
  * SPC rows for the device's own information (ctl-facts §1.2): LOG SENSE, READ/WRITE BUFFER, REPORT IDENTIFYING
- * INFORMATION and REPORT TIMESTAMP, with CTL's flags and usage masks. The buffer rows exist only for the modes
+ * INFORMATION and REPORT TIMESTAMP, with the flags of ctl-facts §1.2 and CTL's usage masks. The buffer rows exist only for the modes
  * CTL serves (data, descriptor, echo buffer descriptor), so other modes are INVALID FIELD IN CDB at byte 1, and
  * their masks allow buffer ID 0 only.
  */
@@ -31,7 +30,6 @@ public final class SpcServiceCommands {
 
     public static List<OpcodeEntry> entries() {
         BufferCommands.Read readBuffer = new BufferCommands.Read();
-        Set<CommandFlag> readBuffer10 = EnumSet.of(OK_ON_NO_MEDIA, OK_ON_STANDBY, ALLOW_ON_PR_WRESV);
         Set<CommandFlag> buffer = EnumSet.of(OK_ON_NO_MEDIA, OK_ON_STANDBY);
         Set<CommandFlag> report = EnumSet.of(OK_ON_NO_MEDIA, OK_ON_STANDBY, OK_ON_UNAVAIL);
         return List.of(
@@ -39,13 +37,13 @@ public final class SpcServiceCommands {
                         SerializationClass.MD_SEL, DataDirection.OUT,
                         UsageMasks.of(0x02, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07), null,
                         new BufferCommands.Write()),
-                new OpcodeEntry(0x3c, BufferCommands.MODE_DATA, "READ BUFFER(10)", ALL, readBuffer10,
+                new OpcodeEntry(0x3c, BufferCommands.MODE_DATA, "READ BUFFER(10)", ALL, buffer,
                         SerializationClass.MD_SNS, DataDirection.IN,
                         UsageMasks.of(0x02, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07), null, readBuffer),
-                new OpcodeEntry(0x3c, BufferCommands.MODE_DESCRIPTOR, "READ BUFFER(10)", ALL, readBuffer10,
+                new OpcodeEntry(0x3c, BufferCommands.MODE_DESCRIPTOR, "READ BUFFER(10)", ALL, buffer,
                         SerializationClass.MD_SNS, DataDirection.IN,
                         UsageMasks.of(0x03, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07), null, readBuffer),
-                new OpcodeEntry(0x3c, BufferCommands.MODE_ECHO_DESCRIPTOR, "READ BUFFER(10)", ALL, readBuffer10,
+                new OpcodeEntry(0x3c, BufferCommands.MODE_ECHO_DESCRIPTOR, "READ BUFFER(10)", ALL, buffer,
                         SerializationClass.MD_SNS, DataDirection.IN,
                         UsageMasks.of(0x0b, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x07), null, readBuffer),
                 new OpcodeEntry(0x4d, -1, "LOG SENSE", ALL, EnumSet.of(OK_ON_NO_MEDIA, OK_ON_STANDBY, ALLOW_ON_PR_RESV),

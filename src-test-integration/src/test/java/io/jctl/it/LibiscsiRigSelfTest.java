@@ -111,7 +111,7 @@ class LibiscsiRigSelfTest {
     }
 
     private static Map<String, CuResult> run(String name, List<String> tests, String url) {
-        CuRunner runner = new CuRunner(Daemon.logDir().resolve("cu").resolve("selftest-" + name), PER_TEST,
+        CuRunner runner = new CuRunner("selftest-" + name, Daemon.logDir().resolve("cu").resolve("selftest-" + name), PER_TEST,
                 ToolDefects.load());
         return runner.run(tests, url, null, Instant.now().plus(PER_TEST.multipliedBy(tests.size())));
     }

@@ -9,6 +9,9 @@ import io.jctl.core.testing.CoreHarness;
 import io.jctl.core.testing.FakeCommand;
 import io.jctl.core.testing.Fixtures;
 import io.jctl.core.testing.Sense;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -32,6 +35,24 @@ class OrWriteAndWriteAtomicTest {
         byte[] b = new byte[length];
         Arrays.fill(b, (byte) value);
         return b;
+    }
+
+    @Test
+    void orHonoursReaderIndexesAndCompositeBuffers() {
+        ByteBuf target = Unpooled.buffer(16).writeBytes(new byte[] {9, 9, 9}).writeBytes(filled(13, 0x01));
+        target.skipBytes(3);
+        ByteBuf source = Unpooled.wrappedBuffer(filled(5, 0x10), filled(8, 0x80));
+        try {
+            OrWrite.or(target, source, 13);
+            byte[] expected = new byte[13];
+            Arrays.fill(expected, 0, 5, (byte) 0x11);
+            Arrays.fill(expected, 5, 13, (byte) 0x81);
+            assertArrayEquals(expected, ByteBufUtil.getBytes(target));
+            assertEquals(9, target.getByte(2), "bytes before the reader index are left alone");
+        } finally {
+            target.release();
+            source.release();
+        }
     }
 
     @Test

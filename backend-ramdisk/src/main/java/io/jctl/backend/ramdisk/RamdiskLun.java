@@ -92,6 +92,12 @@ final class RamdiskLun implements BackendLun {
         return readOnly;
     }
 
+    /** Every operation is a memory copy (or nothing, for the black hole) on the caller's thread. */
+    @Override
+    public boolean completesInline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ByteBuf> read(long lba, int blocks, ByteBufAllocator alloc) {
         long bytes = (long) blocks * blockSize;
@@ -138,6 +144,16 @@ final class RamdiskLun implements BackendLun {
             }
         }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Any write is all-or-nothing: space for every page is reserved before the first byte is copied, and the
+     * core keeps overlapping commands out while an atomic write runs. The one failure left mid-copy is the JVM
+     * running out of direct memory, which only a capacity above its limit allows (warned about at creation).
+     */
+    @Override
+    public long atomicWriteBlocks() {
+        return Long.MAX_VALUE;
     }
 
     /** Every block of a RAM disk is in memory already. */

@@ -11,6 +11,7 @@ import io.jctl.core.dispatch.Dispatcher;
 import io.jctl.core.dispatch.LaneExecutor;
 import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.dispatch.LunDirectory;
+import io.jctl.core.dispatch.StorageAwareExecutor;
 import io.jctl.core.dispatch.TargetView;
 import io.jctl.core.dispatch.TaskExecutor;
 import io.jctl.core.lun.Lun;
@@ -81,10 +82,14 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
     private volatile ReservationStore reservationStore = ReservationStore.NONE;
     private volatile boolean closed;
 
-    /** @param workerThreads worker lanes; 0 or less: one per CPU, at least 1, at most 16 */
+    /**
+     * @param workerThreads worker lanes; 0 or less: one per CPU, at least 1, at most 16. Media access commands of
+     *                      memory-backed LUNs run inline instead ({@link StorageAwareExecutor}).
+     */
     public TargetCore(int workerThreads) {
         this(StandardOpcodes.table(),
-                new LaneExecutor(workerThreads <= 0 ? LaneExecutor.defaultThreads() : workerThreads));
+                new StorageAwareExecutor(
+                        new LaneExecutor(workerThreads <= 0 ? LaneExecutor.defaultThreads() : workerThreads)));
     }
 
     /** A core with its own opcode table and executor (tests, HA wiring). It closes the executor on close. */

@@ -20,6 +20,15 @@ public interface BackendLun extends AutoCloseable {
     boolean readOnly();
 
     /**
+     * True when {@link #read}, {@link #write} and {@link #flush} do their work on the caller's thread and return
+     * completed futures without ever waiting for a device (memory-backed storage). The core then runs the media
+     * access commands of this LUN on the thread that submitted them instead of handing them to a worker thread.
+     */
+    default boolean completesInline() {
+        return false;
+    }
+
+    /**
      * Reads {@code blocks} blocks from {@code lba} into a new buffer from {@code alloc}; the caller owns the
      * result and releases it.
      */

@@ -40,6 +40,7 @@ public final class MemoryBackendLun implements BackendLun {
     /** LBA and block count of every pre-fetch, in order. */
     public final java.util.List<Long> prefetched = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean cacheEverything;
+    private volatile long atomicWriteBlocks;
 
     public MemoryBackendLun(long blockCount, int blockSize) {
         this.blockSize = blockSize;
@@ -130,6 +131,16 @@ public final class MemoryBackendLun implements BackendLun {
     /** Pre-fetch answers that everything is cached (a RAM disk), or that nothing can be told (false). */
     public void cacheEverything(boolean cached) {
         this.cacheEverything = cached;
+    }
+
+    /** What {@link #atomicWriteBlocks()} answers (0 at first: no atomic writes). */
+    public void atomicWrites(long blocks) {
+        this.atomicWriteBlocks = blocks;
+    }
+
+    @Override
+    public long atomicWriteBlocks() {
+        return atomicWriteBlocks;
     }
 
     @Override

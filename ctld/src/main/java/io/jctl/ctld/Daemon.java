@@ -17,6 +17,7 @@ import io.jctl.ctld.config.LunDef;
 import io.jctl.ctld.config.PortalGroupDef;
 import io.jctl.ctld.config.TargetDef;
 import io.jctl.ctld.control.DaemonControl;
+import io.jctl.ctld.state.JsonReservationStore;
 import io.jctl.iscsi.IscsiFrontend;
 import io.jctl.iscsi.IscsiSettings;
 import io.jctl.iscsi.IscsiTarget;
@@ -49,6 +50,8 @@ import java.util.stream.Collectors;
  */
 public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    /** Where persistent reservations saved with APTPL live, below the state directory. */
+    static final String RESERVATIONS_DIR = "reservations";
 
     private final DaemonOptions options;
     private final ConfigParser parser;
@@ -112,14 +115,18 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void build(CtldConfig cfg, List<Backend> backends) throws ConfigException, DaemonException {
+        StateDirectory state;
         try {
-            resources.push(StateDirectory.acquire(options.stateDir()));
+            state = StateDirectory.acquire(options.stateDir());
+            resources.push(state);
             ControlServer.refuseIfServed(options.controlSocket());
         } catch (IOException e) {
             throw new DaemonException(e.getMessage(), e);
         }
         core = new TargetCore(options.workers());
         resources.push(core);
+        // before the LUNs, so that they restore the reservations saved with APTPL
+        core.setReservationStore(new JsonReservationStore(state.path().resolve(RESERVATIONS_DIR)));
         backends.forEach(core::registerBackend);
 
         // those asking for a fixed core number go first so nobody takes it

@@ -11,6 +11,7 @@ import io.jctl.core.dispatch.Dispatcher;
 import io.jctl.core.dispatch.LaneExecutor;
 import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.dispatch.LunDirectory;
+import io.jctl.core.dispatch.StorageAwareExecutor;
 import io.jctl.core.dispatch.TargetView;
 import io.jctl.core.dispatch.TaskExecutor;
 import io.jctl.core.lun.Lun;
@@ -21,7 +22,13 @@ import io.jctl.core.lun.LunType;
 import io.jctl.core.mode.ModePages;
 import io.jctl.core.port.Port;
 import io.jctl.core.port.PortRegistry;
+import io.jctl.core.cdb.LbaExtent;
+import io.jctl.core.pr.ReservationCheck;
+import io.jctl.core.pr.ReservationState;
+import io.jctl.core.pr.ReservationStore;
+import io.jctl.core.sbc.Provisioning;
 import io.jctl.core.serial.SerSeq;
+import io.jctl.core.serial.SerializationClass;
 import io.jctl.core.stats.IoStats;
 import io.jctl.core.stats.StatsSnapshot;
 import io.jctl.core.task.Nexus;
@@ -50,6 +57,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 /**
  * The SCSI target core: LUNs and their storage, ports, the dispatcher that runs commands, task management, unit
@@ -74,12 +82,17 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
     private final Dispatcher dispatcher;
     private final TaskManagement taskManagement;
     private final Object admin = new Object();
+    private volatile ReservationStore reservationStore = ReservationStore.NONE;
     private volatile boolean closed;
 
-    /** @param workerThreads worker lanes; 0 or less: one per CPU, at least 1, at most 16 */
+    /**
+     * @param workerThreads worker lanes; 0 or less: one per CPU, at least 1, at most 16. Media access commands of
+     *                      memory-backed LUNs run inline instead ({@link StorageAwareExecutor}).
+     */
     public TargetCore(int workerThreads) {
         this(StandardOpcodes.table(),
-                new LaneExecutor(workerThreads <= 0 ? LaneExecutor.defaultThreads() : workerThreads));
+                new StorageAwareExecutor(
+                        new LaneExecutor(workerThreads <= 0 ? LaneExecutor.defaultThreads() : workerThreads)));
     }
 
     /** A core with its own opcode table and executor (tests, HA wiring). It closes the executor on close. */
@@ -100,6 +113,15 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
         this.dispatcher = new Dispatcher(opcodes, ports, directory, this, executor, ByteBufAllocator.DEFAULT,
                 id -> portStats.computeIfAbsent(id, k -> new IoStats()));
         this.taskManagement = new TaskManagement(dispatcher, directory, ports);
+        dispatcher.addAccessCheck(AccessCheck.Stage.RESERVATION, new ReservationCheck());
+    }
+
+    /**
+     * Where persistent reservations with APTPL are saved; LUNs created afterwards restore theirs from it. Without
+     * one, APTPL is refused (PTPL_C=0).
+     */
+    public void setReservationStore(ReservationStore store) {
+        this.reservationStore = store;
     }
 
     // ---- backends and LUNs ----
@@ -161,9 +183,19 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
                 log.error("backend {} failed to open LUN {}", backend.name(), id, e);
                 throw new LunConfigException("backend " + backend.name() + " failed: " + e, e);
             }
+            if (cfg.type() == LunType.DIRECT) {
+                try {
+                    Provisioning.of(options, storage);
+                } catch (IllegalArgumentException e) {
+                    storage.close();
+                    throw new LunConfigException(e.getMessage());
+                }
+            }
             Lun lun = new Lun(id, cfg.type(), backend.name(), storage, identity, options,
                     ModePages.forLun(cfg.type(), options, storage.blockSize(), storage.blockCount()));
             LunContext ctx = new LunContext(lun);
+            ReservationState.attach(ctx, reservationStore, (nexuses, requester) ->
+                    taskManagement.abort(ctx, e -> nexuses.contains(e.nexus()), requester));
             for (Port port : portsOf(lun)) {
                 for (Nexus nexus : port.nexuses()) {
                     ctx.unitAttentions().raise(nexus, UnitAttention.POWER_ON);
@@ -300,6 +332,7 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
     }
 
     /** Every LUN, in id order. */
+    @Override
     public List<Lun> luns() {
         List<Lun> out = new ArrayList<>();
         for (LunContext c : live) {
@@ -404,7 +437,7 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
 
     @Override
     public void raiseUnitAttention(Lun lun, UnitAttention ua, Nexus except) {
-        LunContext c = contextOf(lun);
+        LunContext c = context(lun);
         if (c != null) {
             c.unitAttentions().raiseAll(ua, except);
         }
@@ -412,7 +445,7 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
 
     @Override
     public Optional<UnitAttention> takeUnitAttention(Lun lun, Nexus nexus) {
-        LunContext c = contextOf(lun);
+        LunContext c = context(lun);
         return c == null ? Optional.empty() : Optional.ofNullable(dispatcher.takeUnitAttention(c, nexus));
     }
 
@@ -421,9 +454,16 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
         dispatcher.clearOnAllLuns(nexus, UnitAttention.REPORTED_LUNS_CHANGED);
     }
 
-    private LunContext contextOf(Lun lun) {
+    @Override
+    public LunContext context(Lun lun) {
         LunContext c = lun.id() >= 0 && lun.id() < MAX_LUNS ? lunTable.get(lun.id()) : null;
         return c != null && c.lun() == lun ? c : null;
+    }
+
+    @Override
+    public <T> CompletableFuture<T> runInternal(LunContext lun, SerializationClass serialization, LbaExtent extent,
+                                                Supplier<CompletableFuture<T>> io) {
+        return dispatcher.runInternal(lun, serialization, extent, io);
     }
 
     /** Stops the workers and closes every LUN's storage. */

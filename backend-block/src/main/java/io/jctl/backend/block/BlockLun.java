@@ -5,6 +5,8 @@ import io.jctl.core.backend.BackendIoException;
 import io.jctl.core.backend.BackendLun;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +61,16 @@ final class BlockLun implements BackendLun {
     private static ThreadFactory threadFactory(BackingStore store) {
         String prefix = "block-" + store.path().getFileName() + "-";
         AtomicInteger next = new AtomicInteger();
+        // Netty's own thread kind, so read buffers come from a per-thread cache instead of the shared arena and its
+        // lock; the cache is given back when an idle thread ends.
         return task -> {
-            Thread thread = new Thread(task, prefix + next.incrementAndGet());
+            Thread thread = new FastThreadLocalThread(() -> {
+                try {
+                    task.run();
+                } finally {
+                    FastThreadLocal.removeAll();
+                }
+            }, prefix + next.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

@@ -1,6 +1,7 @@
 package io.jctl.backend.ramdisk;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -8,13 +9,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * A sparse radix tree of fixed-size pages indexed by page number. Each node has {@link #FANOUT} slots; leaves hold
  * pages (off-heap {@link ByteBuf}s), inner nodes hold nodes. Nodes and pages are installed with compare-and-set, so
  * concurrent writers never lose a page; a missing slot means "never written" (reads as zeros). Removing a page is
- * clearing its slot and releasing it under its monitor, which is how truncation (and later UNMAP) frees memory;
- * whoever copies to or from a page holds the same monitor and skips a page whose reference count is 0.
+ * clearing its slot and releasing it under its monitor, which is how truncation and UNMAP free memory; whoever
+ * copies to or from a page holds the same monitor and skips a page whose reference count is 0. A slot holding
+ * {@link #ANCHORED} is an anchored page: no memory, reads as zeros, but its share of the capacity stays reserved.
  */
 final class PageTable {
     static final int BITS = 9;
     static final int FANOUT = 1 << BITS;
     private static final int MASK = FANOUT - 1;
+    /** Marks an anchored page (UNMAP with ANCHOR); compared by identity, never read or released. */
+    static final ByteBuf ANCHORED = Unpooled.unreleasableBuffer(Unpooled.EMPTY_BUFFER.duplicate());
 
     /** A node of the tree: slots hold child nodes, or pages in a leaf. */
     static final class Node extends AtomicReferenceArray<Object> {
@@ -86,7 +90,10 @@ final class PageTable {
         root = r;
     }
 
-    /** Removes and releases every page from {@code keepPages} on; returns the number of pages removed. */
+    /**
+     * Removes and releases every page from {@code keepPages} on; returns the number of pages removed (anchored ones
+     * included, since they hold a share of the capacity).
+     */
     synchronized long truncate(long keepPages) {
         Root r = root;
         return truncate(r.node(), r.levels(), 0, keepPages);
@@ -97,7 +104,9 @@ final class PageTable {
         if (levels == 1) {
             for (int i = (int) Math.min(FANOUT, Math.max(0, keepPages - firstPage)); i < FANOUT; i++) {
                 ByteBuf page = (ByteBuf) node.getAndSet(i, null);
-                if (page != null) {
+                if (page == ANCHORED) {
+                    removed++;
+                } else if (page != null) {
                     synchronized (page) {
                         page.release();
                     }

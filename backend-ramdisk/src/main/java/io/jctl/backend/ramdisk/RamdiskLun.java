@@ -3,6 +3,7 @@ package io.jctl.backend.ramdisk;
 import io.jctl.core.backend.BackendConfigException;
 import io.jctl.core.backend.BackendIoException;
 import io.jctl.core.backend.BackendLun;
+import io.jctl.core.backend.LbaStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * copied by the garbage collector (heap pages cost pauses of a second while a LUN fills). Every copy to or from a
  * page holds the page's monitor, so a page is never seen half written. Space is reserved for all missing pages of
  * a write before any byte is copied: a write that does not fit in {@code capacity} fails with NO_SPACE and changes
- * nothing. Operations run on the caller's thread and return completed futures.
+ * nothing. UNMAP frees whole pages and zeroes the covered part of partial ones; ANCHOR leaves whole pages
+ * anchored (no memory, capacity kept). Operations run on the caller's thread and return completed futures.
  */
 final class RamdiskLun implements BackendLun {
     private static final Logger log = LoggerFactory.getLogger(RamdiskLun.class);
@@ -30,6 +32,8 @@ final class RamdiskLun implements BackendLun {
      * Pages of every RAM disk. Long-lived pages get arenas apart from short-lived network buffers, and no thread
      * caches, so a freed page goes straight back to its arena.
      */
+    /** GET LBA STATUS reports runs of at most this many blocks (its NUMBER OF LOGICAL BLOCKS field is 32-bit). */
+    static final long MAX_STATUS_RUN = 0xffffffffL;
     private static final PooledByteBufAllocator PAGES = new PooledByteBufAllocator(true, 0,
             PooledByteBufAllocator.defaultNumDirectArena(), PooledByteBufAllocator.defaultPageSize(),
             PooledByteBufAllocator.defaultMaxOrder(), 0, 0, false);
@@ -88,6 +92,12 @@ final class RamdiskLun implements BackendLun {
         return readOnly;
     }
 
+    /** Every operation is a memory copy (or nothing, for the black hole) on the caller's thread. */
+    @Override
+    public boolean completesInline() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ByteBuf> read(long lba, int blocks, ByteBufAllocator alloc) {
         long bytes = (long) blocks * blockSize;
@@ -136,6 +146,22 @@ final class RamdiskLun implements BackendLun {
         return CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * Any write is all-or-nothing: space for every page is reserved before the first byte is copied, and the
+     * core keeps overlapping commands out while an atomic write runs. The one failure left mid-copy is the JVM
+     * running out of direct memory, which only a capacity above its limit allows (warned about at creation).
+     */
+    @Override
+    public long atomicWriteBlocks() {
+        return Long.MAX_VALUE;
+    }
+
+    /** Every block of a RAM disk is in memory already. */
+    @Override
+    public CompletableFuture<Boolean> prefetch(long lba, long blocks) {
+        return CompletableFuture.completedFuture(true);
+    }
+
     @Override
     public CompletableFuture<Void> flush() {
         return closed
@@ -170,7 +196,7 @@ final class RamdiskLun implements BackendLun {
                 int offset = (int) (pos & pageMask);
                 int n = Math.min(length, pageSize - offset);
                 ByteBuf page = leaf.page(slot);
-                if (page == null) {
+                if (page == null || page == PageTable.ANCHORED) {
                     out.writeZero(n);
                 } else {
                     synchronized (page) {
@@ -226,28 +252,28 @@ final class RamdiskLun implements BackendLun {
 
     /**
      * Copies {@code n} bytes of {@code data} to {@code offset} of the page in {@code leaf} at {@code slot}; returns
-     * true when it had to create the page. A new page is filled before it is published, so no reader sees it
-     * half written.
+     * true when it had to create the page for an empty slot (an anchored page's capacity is already counted). A new
+     * page is filled before it is published, so no reader sees it half written.
      */
     private boolean copyInto(PageTable.Node leaf, int slot, ByteBuf data, int index, int offset, int n)
             throws BackendIoException {
         while (true) {
             ByteBuf page = leaf.page(slot);
-            if (page == null) {
+            if (page == null || page == PageTable.ANCHORED) {
                 ByteBuf fresh = newPage();
                 boolean published = false;
                 try {
                     fresh.setZero(0, offset);
                     data.getBytes(index, fresh, offset, n);
                     fresh.setZero(offset + n, pageSize - offset - n);
-                    published = leaf.compareAndSet(slot, null, fresh);
+                    published = leaf.compareAndSet(slot, page, fresh);
                 } finally {
                     if (!published) {
                         fresh.release();
                     }
                 }
                 if (published) {
-                    return true;
+                    return page == null;
                 }
                 continue;
             }
@@ -348,14 +374,196 @@ final class RamdiskLun implements BackendLun {
         }
         long pageIndex = end >>> pageShift;
         PageTable.Node leaf = table.leaf(pageIndex, false);
-        ByteBuf page = leaf == null ? null : leaf.page(PageTable.slot(pageIndex));
-        if (page != null) {
+        zeroPart(leaf, PageTable.slot(pageIndex), offset, pageSize - offset);
+    }
+
+    /** Zeroes {@code n} bytes from {@code offset} of the page at {@code slot} of {@code leaf}, if it holds memory. */
+    private static void zeroPart(PageTable.Node leaf, int slot, int offset, int n) {
+        ByteBuf page = leaf == null ? null : leaf.page(slot);
+        if (page != null && page != PageTable.ANCHORED) {
             synchronized (page) {
                 if (page.refCnt() > 0) {
-                    page.setZero(offset, pageSize - offset);
+                    page.setZero(offset, n);
                 }
             }
         }
+    }
+
+    @Override
+    public boolean canUnmap() {
+        return !readOnly;
+    }
+
+    @Override
+    public boolean unmapReadsZeros() {
+        return true;
+    }
+
+    @Override
+    public boolean canAnchor() {
+        return !readOnly;
+    }
+
+    @Override
+    public int unmapGranularity() {
+        return Math.max(pageSize, blockSize);
+    }
+
+    @Override
+    public CompletableFuture<Void> unmap(long lba, long blocks, boolean anchor) {
+        BackendIoException refused = readOnly
+                ? new BackendIoException(BackendIoException.Kind.READ_ONLY, "ramdisk is read-only")
+                : check(lba, blocks, 0);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        if (!blackHole && blocks > 0) {
+            try {
+                deallocate(lba * blockSize, (lba + blocks) * blockSize, anchor);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(new BackendIoException(BackendIoException.Kind.INTERNAL,
+                        "ramdisk unmap failed: " + e, e));
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Frees (or anchors) the whole pages of {@code [start, end)} and zeroes the covered part of the pages at its
+     * edges. Leaves without pages are skipped whole, so unmapping a large empty range costs little.
+     */
+    private void deallocate(long start, long end, boolean anchor) {
+        long pos = start;
+        while (pos < end) {
+            long pageIndex = pos >>> pageShift;
+            int slot = PageTable.slot(pageIndex);
+            int offset = (int) (pos & pageMask);
+            int n = (int) Math.min(end - pos, pageSize - offset);
+            PageTable.Node leaf = table.leaf(pageIndex, false);
+            if (leaf == null) {
+                if (!anchor || usedPages.get() >= capacityPages) {
+                    // nothing stored in this leaf, and nothing to anchor in it: on to the next leaf
+                    long nextLeaf = (pageIndex | (PageTable.FANOUT - 1)) + 1;
+                    pos = Math.min(end, nextLeaf << pageShift);
+                    continue;
+                }
+                if (n < pageSize) {
+                    pos += n; // an edge of a page never written: already zeros
+                    continue;
+                }
+                leaf = table.leaf(pageIndex, true);
+            }
+            if (n < pageSize) {
+                zeroPart(leaf, slot, offset, n);
+            } else if (anchor) {
+                anchorPage(leaf, slot);
+            } else {
+                freePage(leaf, slot);
+            }
+            pos += n;
+        }
+    }
+
+    private void freePage(PageTable.Node leaf, int slot) {
+        ByteBuf old = (ByteBuf) leaf.getAndSet(slot, null);
+        if (old == null) {
+            return;
+        }
+        if (old != PageTable.ANCHORED) {
+            synchronized (old) {
+                old.release();
+            }
+        }
+        usedPages.decrementAndGet();
+    }
+
+    /**
+     * Anchors one page: its memory is freed but its capacity stays reserved. An empty slot needs a page of capacity;
+     * when none is left it stays deallocated, as CTL's RAM disk does.
+     */
+    private void anchorPage(PageTable.Node leaf, int slot) {
+        while (true) {
+            ByteBuf old = leaf.page(slot);
+            if (old == PageTable.ANCHORED) {
+                return;
+            }
+            if (old == null) {
+                if (!reserve(1)) {
+                    return;
+                }
+                if (leaf.compareAndSet(slot, null, PageTable.ANCHORED)) {
+                    return;
+                }
+                usedPages.decrementAndGet(); // a writer filled the slot first; anchor its page instead
+                continue;
+            }
+            if (leaf.compareAndSet(slot, old, PageTable.ANCHORED)) {
+                synchronized (old) {
+                    old.release();
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * The status of the page holding {@code lba} and the run of blocks after it in the same state (at most
+     * {@link #MAX_STATUS_RUN}). A black hole stores nothing and reports every block mapped, so that what was just
+     * written never reads back as deallocated.
+     */
+    @Override
+    public CompletableFuture<LbaStatus> lbaStatus(long lba) {
+        BackendIoException refused = check(lba, 1, 0);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        long limit = Math.min(blockCount - lba, MAX_STATUS_RUN);
+        if (blackHole) {
+            return CompletableFuture.completedFuture(new LbaStatus(LbaStatus.State.MAPPED, limit));
+        }
+        long start = lba * blockSize;
+        long end = start + limit * blockSize;
+        long first = start >>> pageShift;
+        long last = (end - 1) >>> pageShift;
+        LbaStatus.State state = stateOf(first);
+        long page = first + 1;
+        while (page <= last) {
+            PageTable.Node leaf = table.leaf(page, false);
+            if (leaf == null) {
+                if (state != LbaStatus.State.DEALLOCATED) {
+                    break;
+                }
+                page = (page | (PageTable.FANOUT - 1)) + 1;
+                continue;
+            }
+            if (stateOf(leaf.page(PageTable.slot(page))) != state) {
+                break;
+            }
+            page++;
+        }
+        long runEnd = Math.min(end, page << pageShift);
+        long blocks = Math.max(1, (runEnd - start) / blockSize);
+        return CompletableFuture.completedFuture(new LbaStatus(state, blocks));
+    }
+
+    private LbaStatus.State stateOf(long pageIndex) {
+        PageTable.Node leaf = table.leaf(pageIndex, false);
+        return stateOf(leaf == null ? null : leaf.page(PageTable.slot(pageIndex)));
+    }
+
+    private static LbaStatus.State stateOf(ByteBuf page) {
+        return page == null ? LbaStatus.State.DEALLOCATED
+                : page == PageTable.ANCHORED ? LbaStatus.State.ANCHORED : LbaStatus.State.MAPPED;
+    }
+
+    @Override
+    public long blocksUsed() {
+        return (usedPages.get() << pageShift) / blockSize;
+    }
+
+    @Override
+    public long blocksAvailable() {
+        return (Math.max(0, capacityPages - usedPages.get()) << pageShift) / blockSize;
     }
 
     @Override
@@ -364,6 +572,8 @@ final class RamdiskLun implements BackendLun {
         info.put("capacity", Long.toString(capacity));
         info.put("pblocksize", Integer.toString(pageSize));
         info.put("used_bytes", Long.toString(usedPages.get() << pageShift));
+        info.put("blocksused", Long.toString(blocksUsed()));
+        info.put("blocksavail", Long.toString(blocksAvailable()));
         return Collections.unmodifiableMap(info);
     }
 

@@ -389,7 +389,8 @@ class RamdiskLunTest {
     void infoReportsCapacityPageSizeAndUse() throws Exception {
         try (BackendLun lun = open(1 << 20, 512, Map.of("capacity", "256k", "pblocksize", "8k"))) {
             write(lun, 0, new byte[512]).join();
-            assertEquals(Map.of("capacity", "262144", "pblocksize", "8192", "used_bytes", "8192"), lun.info());
+            assertEquals(Map.of("capacity", "262144", "pblocksize", "8192", "used_bytes", "8192", "blocksused", "16",
+                    "blocksavail", "496"), lun.info());
             lun.flush().join();
         }
     }

@@ -16,16 +16,13 @@ import io.jctl.iscsi.pdu.Pdu;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.collection.IntObjectHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -53,8 +50,11 @@ final class ScsiCommands implements TaskTransport {
     private final ScsiService core;
     private final SessionParameters params;
     private final Nexus nexus;
-    private final Map<Integer, TaskState> tasks = new HashMap<>();
-    private final Set<Integer> retired = new LinkedHashSet<>();
+    private final IntObjectHashMap<TaskState> tasks = new IntObjectHashMap<>();
+    /** The last RETIRED_MEMORY finished ITTs, oldest overwritten first (looked at only for stray Data-Out). */
+    private final int[] retired = new int[RETIRED_MEMORY];
+    private int retiredCount;
+    private int retiredNext;
     private int nextTtt = 1;
 
     /** One command in flight. Only touched on the event loop. */
@@ -65,8 +65,11 @@ final class ScsiCommands implements TaskTransport {
         final int expectedLength;
         final boolean write;
         final boolean read;
-        /** Data-Out received so far, in offset order, as retained slices of the received PDUs. */
-        CompositeByteBuf received;
+        /**
+         * Data received so far, in offset order: a retained slice of the one PDU that carried it, or a composite
+         * of such slices once a second PDU added to it.
+         */
+        ByteBuf received;
         int receivedLength;
         /** Unsolicited data (immediate plus unsolicited Data-Out) the initiator will send. */
         int unsolicitedLimit;
@@ -83,7 +86,10 @@ final class ScsiCommands implements TaskTransport {
         int dataSn;
         int sentLength;
         int queuedIn;
-        CompositeByteBuf pendingIn;
+        /** Accepted Data-In not yet sent: the one buffer the handler gave, or a composite once it gave more. */
+        ByteBuf pendingIn;
+        /** pendingIn is a composite of our own, made when a second buffer arrived. */
+        boolean pendingQueued;
         /** A Data-Out of this task was rejected: the initiator has given up on it, no response goes out. */
         boolean abandoned;
         /** Completion waiting for unsolicited data to finish arriving. */
@@ -190,13 +196,11 @@ final class ScsiCommands implements TaskTransport {
         // Immediate data that already fills the unsolicited allowance leaves nothing to follow, whatever F says.
         st.unsolicitedDone = !unsolicitedFollows || immediateLength >= st.unsolicitedLimit;
         if (immediateLength > 0) {
-            st.received = Unpooled.compositeBuffer(Integer.MAX_VALUE);
-            st.received.addComponent(true, immediate.retainedSlice());
+            st.received = immediate.retainedSlice();
             st.receivedLength = immediateLength;
         }
         st.nextR2tOffset = st.unsolicitedLimit;
         tasks.put(itt, st);
-        retired.remove(itt);
         try {
             core.submit(task);
         } catch (RuntimeException e) {
@@ -249,7 +253,7 @@ final class ScsiCommands implements TaskTransport {
         int length = data.readableBytes();
         TaskState st = tasks.get(itt);
         if (st == null) {
-            if (retired.contains(itt)) {
+            if (retired(itt)) {
                 log.debug("Data-Out for finished task ITT 0x{} dropped", Integer.toHexString(itt));
             } else {
                 log.warn("Data-Out for unknown ITT 0x{}; rejected", Integer.toHexString(itt));
@@ -335,10 +339,17 @@ final class ScsiCommands implements TaskTransport {
             return false;
         }
         if (length > 0) {
+            ByteBuf piece = data.retainedSlice();
             if (st.received == null) {
-                st.received = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+                st.received = piece;
+            } else {
+                if (!(st.received instanceof CompositeByteBuf)) {
+                    CompositeByteBuf all = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+                    all.addComponent(true, st.received);
+                    st.received = all;
+                }
+                ((CompositeByteBuf) st.received).addComponent(true, piece);
             }
-            st.received.addComponent(true, data.retainedSlice());
             st.receivedLength += length;
         }
         return true;
@@ -506,39 +517,58 @@ final class ScsiCommands implements TaskTransport {
 
     /**
      * Queues Data-In, clipped to the initiator's expected length, and sends every full PDU's worth except the last
-     * bytes, which stay back so the final Data-In can carry the status.
+     * bytes, which stay back so the final Data-In can carry the status. Takes over the caller's reference.
      */
     private void queueDataIn(TaskState st, ByteBuf data) {
-        try {
-            int usable = Math.min(data.readableBytes(), Math.max(st.expectedLength - st.queuedIn, 0));
-            if (!st.read || usable == 0) {
-                return;
-            }
-            if (st.pendingIn == null) {
-                st.pendingIn = Unpooled.compositeBuffer(Integer.MAX_VALUE);
-            }
-            st.pendingIn.addComponent(true, data.retainedSlice(data.readerIndex(), usable));
-            st.queuedIn += usable;
-            int max = params.maxSendDataSegmentLength();
-            while (st.pendingIn.readableBytes() > max) {
-                sendDataIn(st, max, false);
-            }
-        } finally {
+        int usable = Math.min(data.readableBytes(), Math.max(st.expectedLength - st.queuedIn, 0));
+        if (!st.read || usable == 0) {
             data.release();
+            return;
+        }
+        if (usable < data.readableBytes()) {
+            ByteBuf clipped = data.retainedSlice(data.readerIndex(), usable);
+            data.release();
+            data = clipped;
+        }
+        if (st.pendingIn == null) {
+            // The common case, one buffer per command: it is sent as it is, or in slices of it.
+            st.pendingIn = data;
+        } else {
+            if (!st.pendingQueued) {
+                CompositeByteBuf queue = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+                queue.addComponent(true, st.pendingIn);
+                st.pendingIn = queue;
+                st.pendingQueued = true;
+            }
+            ((CompositeByteBuf) st.pendingIn).addComponent(true, data);
+        }
+        st.queuedIn += usable;
+        int max = params.maxSendDataSegmentLength();
+        while (st.pendingIn.readableBytes() > max) {
+            sendDataIn(st, max, false);
         }
     }
 
     /** Sends the next {@code length} queued bytes as one Data-In PDU, with the status if {@code withStatus}. */
     private void sendDataIn(TaskState st, int length, boolean withStatus) {
-        // The PDU holds its own references to the pieces, so the queue can drop them as soon as they are read.
-        List<ByteBuf> pieces = st.pendingIn.decompose(st.pendingIn.readerIndex(), length);
-        ByteBuf[] retained = new ByteBuf[pieces.size()];
-        for (int i = 0; i < retained.length; i++) {
-            retained[i] = pieces.get(i).retain();
+        ByteBuf chunk;
+        if (st.pendingQueued) {
+            CompositeByteBuf queue = (CompositeByteBuf) st.pendingIn;
+            // The PDU holds its own references to the pieces, so the queue can drop them as soon as they are read.
+            List<ByteBuf> pieces = queue.decompose(queue.readerIndex(), length);
+            ByteBuf[] retained = new ByteBuf[pieces.size()];
+            for (int i = 0; i < retained.length; i++) {
+                retained[i] = pieces.get(i).retain();
+            }
+            chunk = Unpooled.wrappedBuffer(retained);
+            queue.skipBytes(length);
+            queue.discardReadComponents();
+        } else if (length == st.pendingIn.readableBytes()) {
+            chunk = st.pendingIn;
+            st.pendingIn = null;
+        } else {
+            chunk = st.pendingIn.readRetainedSlice(length);
         }
-        ByteBuf chunk = Unpooled.wrappedBuffer(retained);
-        st.pendingIn.skipBytes(length);
-        st.pendingIn.discardReadComponents();
         Bhs bhs = Bhs.create(Opcode.DATA_IN).lun(st.lun).itt(st.itt).u32(20, Bhs.RESERVED_TAG);
         int offset = st.sentLength;
         st.sentLength += length;
@@ -615,11 +645,19 @@ final class ScsiCommands implements TaskTransport {
     /** Takes the task out of the ITT table, remembering its ITT so late Data-Out for it is dropped quietly. */
     private void forget(TaskState st) {
         tasks.remove(st.itt);
-        retired.add(st.itt);
-        if (retired.size() > RETIRED_MEMORY) {
-            Integer oldest = retired.iterator().next();
-            retired.remove(oldest);
+        retired[retiredNext] = st.itt;
+        retiredNext = (retiredNext + 1) % RETIRED_MEMORY;
+        retiredCount = Math.min(retiredCount + 1, RETIRED_MEMORY);
+    }
+
+    /** Did a task with this ITT finish recently? */
+    private boolean retired(int itt) {
+        for (int i = 0; i < retiredCount; i++) {
+            if (retired[i] == itt) {
+                return true;
+            }
         }
+        return false;
     }
 
     private static void release(TaskState st) {
@@ -631,6 +669,7 @@ final class ScsiCommands implements TaskTransport {
         if (st.pendingIn != null) {
             st.pendingIn.release();
             st.pendingIn = null;
+            st.pendingQueued = false;
         }
         if (st.parkedFinalData != null) {
             st.parkedFinalData.release();

@@ -128,6 +128,47 @@ class FullFeaturePhaseTest {
     }
 
     @Test
+    void readCompletedInOneBufferIsSlicedIntoDataIns() {
+        h.login("MaxRecvDataSegmentLength", "4096");
+        byte[] content = bytes(Harness.pattern(20 * BLOCK, 9));
+        System.arraycopy(content, 0, core.disk(), 40 * BLOCK, content.length);
+        for (int blocks : new int[] {20, 8, 3}) {
+            h.send(h.command(0x20, read16(40, blocks), blocks * BLOCK, true, false, true, null));
+            ByteBuf got = Unpooled.buffer();
+            int dataSn = 0;
+            while (true) {
+                Pdu in = h.next();
+                assertEquals(Opcode.DATA_IN, in.opcode());
+                assertEquals(dataSn++, in.bhs().u32(36), "DataSN");
+                assertEquals(got.readableBytes(), in.bhs().u32(40), "BufferOffset");
+                assertTrue(in.data().readableBytes() <= 4096);
+                got.writeBytes(in.data());
+                boolean last = (in.bhs().flags() & 0x01) != 0;
+                in.release();
+                if (last) {
+                    break;
+                }
+            }
+            assertEquals((blocks * BLOCK + 4095) / 4096, dataSn, "PDUs for " + blocks + " blocks");
+            assertArrayEquals(Arrays.copyOf(content, blocks * BLOCK), bytes(got));
+            got.release();
+        }
+        assertNull(h.poll());
+    }
+
+    private static byte[] read16(long lba, int blocks) {
+        byte[] cdb = new byte[16];
+        cdb[0] = (byte) 0x88;
+        for (int i = 0; i < 8; i++) {
+            cdb[2 + i] = (byte) (lba >>> (56 - 8 * i));
+        }
+        for (int i = 0; i < 4; i++) {
+            cdb[10 + i] = (byte) (blocks >>> (24 - 8 * i));
+        }
+        return cdb;
+    }
+
+    @Test
     void residualOverflowAndUnderflow() {
         h.login();
         // The CDB wants 8 blocks, the initiator expects 2048 bytes: overflow, only 2048 bytes sent.

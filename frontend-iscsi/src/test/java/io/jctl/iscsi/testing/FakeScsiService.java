@@ -102,8 +102,9 @@ public final class FakeScsiService implements ScsiService {
                 }
                 int len = (int) (blocks * BLOCK);
                 task.setCommandDataLength(len);
-                int half = len / 2;
-                // Two pieces, to exercise sendData followed by complete with final data.
+                // READ(10): two pieces, to exercise sendData followed by complete with final data; READ(16): all
+                // of it with the completion, as the core's READ handler does.
+                int half = task.opcode() == 0x28 ? len / 2 : 0;
                 if (half > 0) {
                     task.transport().sendData(task, Unpooled.copiedBuffer(disk, (int) (lba * BLOCK), half));
                 }

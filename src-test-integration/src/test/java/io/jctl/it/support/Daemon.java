@@ -52,6 +52,8 @@ public final class Daemon implements AutoCloseable {
     private final int port;
     private final List<Pattern> expectedErrors = new ArrayList<>();
     private Process process;
+    /** The configuration it was started with (null: the embedded default), for {@link #restart()}. */
+    private String config;
     private boolean stopped;
     private boolean terminated;
 
@@ -83,7 +85,7 @@ public final class Daemon implements AutoCloseable {
         try {
             Path workDir = Files.createTempDirectory("jctl-it-");
             Daemon daemon = new Daemon(name, workDir, freePort());
-            daemon.launch(config);
+            daemon.launch(config, false);
             return daemon;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -192,6 +194,36 @@ public final class Daemon implements AutoCloseable {
     public void stop() {
         if (stopped) return;
         stopped = true;
+        List<String> problems = terminateAndCheck();
+        deleteTree(workDir);
+        if (!problems.isEmpty()) {
+            fail("daemon " + name + ": " + String.join("\n  ", problems) + "\n" + logTail());
+        }
+    }
+
+    /**
+     * Stops the daemon as {@link #stop()} does (the same checks of a clean stop) but keeps its work directory,
+     * then starts it again with the same port, control socket, state directory and configuration, as after a
+     * reboot of the machine. Its log continues in the same file.
+     */
+    public void restart() {
+        if (stopped) throw new IllegalStateException("daemon " + name + " was stopped");
+        List<String> problems = terminateAndCheck();
+        if (!problems.isEmpty()) {
+            stopped = true;
+            deleteTree(workDir);
+            fail("daemon " + name + " before its restart: " + String.join("\n  ", problems) + "\n" + logTail());
+        }
+        terminated = false;
+        try {
+            launch(config, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGTERM (unless sent already), waits for the exit, and lists what was wrong with it and in the log. */
+    private List<String> terminateAndCheck() {
         List<String> problems = new ArrayList<>();
         try {
             if (!process.isAlive() && !terminated) {
@@ -221,10 +253,7 @@ public final class Daemon implements AutoCloseable {
                 problems.add("unexpected error logged: " + line);
             }
         }
-        deleteTree(workDir);
-        if (!problems.isEmpty()) {
-            fail("daemon " + name + ": " + String.join("\n  ", problems) + "\n" + logTail());
-        }
+        return problems;
     }
 
     @Override
@@ -232,7 +261,8 @@ public final class Daemon implements AutoCloseable {
         stop();
     }
 
-    private void launch(String config) throws IOException {
+    private void launch(String config, boolean again) throws IOException {
+        this.config = config;
         Files.createDirectories(stateDir);
         List<String> args = new ArrayList<>(List.of(
                 "--listen", portal(),
@@ -246,7 +276,9 @@ public final class Daemon implements AutoCloseable {
         }
         List<String> jvm = List.of("-Dio.netty.leakDetection.level=paranoid", "-XX:+UseSerialGC");
         List<String> command = Tools.javaCommand("io.jctl.ctld.Main", jvm, args);
-        Files.writeString(logFile, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(logFile, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, again ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
         process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)

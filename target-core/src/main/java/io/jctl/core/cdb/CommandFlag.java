@@ -21,5 +21,10 @@ public enum CommandFlag {
     /** Executes on the receiving node, never forwarded to an HA peer. */
     RUN_HERE,
     /** Writes the medium: refused on read-only LUNs with DATA PROTECT. */
-    WRITES_MEDIUM
+    WRITES_MEDIUM,
+    /**
+     * Reads and writes its range as one indivisible operation (COMPARE AND WRITE): while it runs, no command
+     * touching an overlapping range starts, not even a HEAD OF QUEUE one.
+     */
+    ATOMIC
 }

@@ -1,6 +1,7 @@
 package io.jctl.core.dispatch;
 
 import io.jctl.core.backend.BackendIoException;
+import io.jctl.core.cdb.CommandFlag;
 import io.jctl.core.cdb.LbaExtent;
 import io.jctl.core.cdb.OpcodeEntry;
 import io.jctl.core.lun.Lun;
@@ -55,7 +56,8 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
 
     ActiveCommand(Dispatcher dispatcher, ScsiTask task, LunContext context, Port port, OpcodeEntry entry,
                   LbaExtent extent, long startNanos) {
-        super(task.nexus(), task.tag(), task.attribute(), entry.serialization(), extent);
+        super(task.nexus(), task.tag(), task.attribute(), entry.serialization(), extent,
+                entry.has(CommandFlag.ATOMIC));
         this.dispatcher = dispatcher;
         this.task = task;
         this.context = context;
@@ -75,6 +77,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
     }
 
     /** The LUN's engine state, or null for a command addressed to a missing LUN. */
+    @Override
     public LunContext context() {
         return context;
     }
@@ -181,6 +184,15 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
 
     @Override
     public void complete(ByteBuf finalData) {
+        succeed(ScsiStatus.GOOD, finalData);
+    }
+
+    @Override
+    public void conditionMet() {
+        succeed(ScsiStatus.CONDITION_MET, null);
+    }
+
+    private void succeed(ScsiStatus status, ByteBuf finalData) {
         if (!ENDED.compareAndSet(this, 0, 1)) {
             log.error("{}: completed after it had already ended; ignored", task,
                     new IllegalStateException("second completion"));
@@ -196,7 +208,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
             bytesMoved += finalData.readableBytes();
             transfers++;
         }
-        task.setResult(ScsiStatus.GOOD, null);
+        task.setResult(status, null);
         dispatcher.finish(this, finalData, true);
     }
 

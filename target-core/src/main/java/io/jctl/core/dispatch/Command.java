@@ -31,6 +31,15 @@ public interface Command {
 
     Port port();
 
+    /**
+     * The addressed LUN's engine state, where features keep their per-LUN state ({@link LunContext#state}:
+     * reservations, PREVENT bits ...). Null for a command addressed to a missing LUN, and for commands that do not
+     * run inside the engine.
+     */
+    default LunContext context() {
+        return null;
+    }
+
     OpcodeEntry entry();
 
     /** The rest of the target, for commands that report on it (REPORT LUNS, REPORT SUPPORTED OPCODES ...). */
@@ -44,11 +53,25 @@ public interface Command {
     /** Sends Data-In now, before completion; ownership passes. */
     void sendData(ByteBuf data);
 
+    /**
+     * True once a task management function (or LUN removal) aborted the command; long-running handlers check it
+     * between steps and then end the command with {@link #fail} (how it ends was decided by the abort).
+     */
+    default boolean aborted() {
+        return false;
+    }
+
     /** Ends the command with GOOD status. */
     void complete();
 
     /** Ends the command with GOOD status and a last piece of Data-In (ownership passes). */
     void complete(ByteBuf finalData);
+
+    /**
+     * Ends the command with CONDITION MET: a success status that also says the condition the command asked about
+     * holds (PRE-FETCH: the whole range is in the cache).
+     */
+    void conditionMet();
 
     /**
      * Ends the command with an error: a {@link io.jctl.core.scsi.ScsiException} gives its status and sense, a

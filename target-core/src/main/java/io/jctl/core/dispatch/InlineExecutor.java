@@ -7,23 +7,28 @@ import java.util.ArrayDeque;
  * the same thread are queued and run after it returns, so chains of unblocked commands do not grow the stack.
  */
 public final class InlineExecutor implements TaskExecutor {
-    private final ThreadLocal<ArrayDeque<ActiveCommand>> pending = new ThreadLocal<>();
+    /** Per thread: the commands waiting for the handler running on it; a thread's runner lives as long as it. */
+    private final ThreadLocal<Runner> runners = ThreadLocal.withInitial(Runner::new);
+
+    private static final class Runner {
+        final ArrayDeque<ActiveCommand> queue = new ArrayDeque<>();
+        boolean running;
+    }
 
     @Override
     public void execute(ActiveCommand command) {
-        ArrayDeque<ActiveCommand> queue = pending.get();
-        if (queue != null) {
-            queue.add(command);
+        Runner runner = runners.get();
+        if (runner.running) {
+            runner.queue.add(command);
             return;
         }
-        queue = new ArrayDeque<>();
-        pending.set(queue);
+        runner.running = true;
         try {
-            for (ActiveCommand c = command; c != null; c = queue.poll()) {
+            for (ActiveCommand c = command; c != null; c = runner.queue.poll()) {
                 c.run();
             }
         } finally {
-            pending.remove();
+            runner.running = false;
         }
     }
 }

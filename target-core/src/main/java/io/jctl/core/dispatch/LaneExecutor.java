@@ -2,6 +2,8 @@ package io.jctl.core.dispatch;
 
 import io.jctl.core.scsi.ScsiException;
 import io.jctl.core.scsi.ScsiStatus;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,15 @@ public final class LaneExecutor implements TaskExecutor {
         for (int i = 0; i < threads; i++) {
             String name = "jctl-worker-" + i;
             lanes[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, name);
+                // Netty's own thread kind: buffers the handlers allocate come from a per-thread cache instead of
+                // the shared arena and its lock; the cache is given back when the thread ends.
+                Thread t = new FastThreadLocalThread(() -> {
+                    try {
+                        r.run();
+                    } finally {
+                        FastThreadLocal.removeAll();
+                    }
+                }, name);
                 t.setDaemon(true);
                 return t;
             });

@@ -18,6 +18,7 @@ public final class Lun {
     private final Map<String, String> options;
     private final ModePages modePages;
     private volatile boolean stopped;
+    private volatile boolean ejected;
 
     public Lun(int id, LunType type, String backendName, BackendLun storage, LunIdentity identity,
                Map<String, String> options, ModePages modePages) {
@@ -92,6 +93,15 @@ public final class Lun {
 
     public void setStopped(boolean stopped) {
         this.stopped = stopped;
+    }
+
+    /** START STOP UNIT with LOEJ took the medium out (removable LUNs): medium access gets NOT READY 3Ah/02h. */
+    public boolean ejected() {
+        return ejected;
+    }
+
+    public void setEjected(boolean ejected) {
+        this.ejected = ejected;
     }
 
     @Override

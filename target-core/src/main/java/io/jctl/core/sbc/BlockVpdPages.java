@@ -40,15 +40,36 @@ public final class BlockVpdPages {
     }
 
     /**
-     * Block limits. UNMAP, WRITE SAME and COMPARE AND WRITE are not served yet, so their limits stay 0. The
-     * maximum transfer length is what one command may move here ({@link ReadWrite#MAX_TRANSFER_BYTES}): Linux
-     * and qemu split larger requests by it.
+     * Block limits. COMPARE AND WRITE takes up to {@link CompareAndWrite#MAX_BLOCKS}, WRITE ATOMIC what the
+     * storage promises ({@link WriteAtomic#maxBlocks}; no alignment, granularity or boundaries). The maximum
+     * transfer length is what one command may move here ({@link ReadWrite#MAX_TRANSFER_BYTES}): Linux and qemu
+     * split larger requests by it. The unmap limits and granularity are reported only while the LUN deallocates
+     * (unmap on), as CTL does; the maximum WRITE SAME length when {@code write_same_max_lba} sets one, with WSNZ
+     * when "to the end" is refused.
      */
     static byte[] blockLimits(Lun lun) {
         byte[] b = page(lun, BLOCK_LIMITS, 64);
         int blockSize = lun.storage().blockSize();
+        Provisioning provisioning = Provisioning.of(lun);
+        if (provisioning.writeSameNonZero(lun.storage().blockCount())) {
+            b[4] |= 0x01; // WSNZ
+        }
+        b[5] = (byte) CompareAndWrite.MAX_BLOCKS;
         CdbFields.put16(b, 6, Math.min(0xffff, Geometry.logicalPerPhysical(lun)));
         CdbFields.put32(b, 8, ReadWrite.maxTransferBlocks(blockSize));
+        if (provisioning.enabled()) {
+            CdbFields.put32(b, 20, provisioning.maxUnmapLba());
+            CdbFields.put32(b, 24, provisioning.maxUnmapDescriptors());
+            long granularity = provisioning.granularityBlocks(blockSize);
+            if (granularity > 1) {
+                CdbFields.put32(b, 28, granularity);
+                CdbFields.put32(b, 32, 0x80000000L | provisioning.alignmentLba(blockSize)); // UGAVALID
+            }
+        }
+        if (provisioning.writeSameMaxLba() != Provisioning.UNLIMITED) {
+            CdbFields.put64(b, 36, provisioning.writeSameMaxLba()); // 0 (unlimited) stays: "no limit reported"
+        }
+        CdbFields.put32(b, 44, WriteAtomic.maxBlocks(lun.storage()));
         return b;
     }
 
@@ -61,10 +82,19 @@ public final class BlockVpdPages {
         return b;
     }
 
-    /** Logical block provisioning: no UNMAP or WRITE SAME unmapping is offered, so every bit stays clear. */
+    /**
+     * Logical block provisioning. While the LUN deallocates (unmap on): LBPU, LBPWS, LBPWS10, LBPRZ when
+     * deallocated blocks read as zeros, ANC_SUP when they can be anchored, and the {@code provisioning_type};
+     * otherwise every bit clear (fully provisioned). No provisioning group descriptor (DP clear).
+     */
     static byte[] logicalBlockProvisioning(Lun lun) {
         byte[] b = page(lun, LOGICAL_BLOCK_PROVISIONING, 8);
         b[4] = THRESHOLD_EXPONENT;
+        Provisioning provisioning = Provisioning.of(lun);
+        if (provisioning.enabled()) {
+            b[5] = (byte) (0xe0 | (provisioning.readsZeros() ? 0x04 : 0) | (provisioning.anchor() ? 0x02 : 0));
+            b[6] = (byte) provisioning.type().code();
+        }
         return b;
     }
 }

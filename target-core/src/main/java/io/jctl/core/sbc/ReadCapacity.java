@@ -9,8 +9,9 @@ import io.jctl.core.spc.DataIn;
 
 /**
  * READ CAPACITY (10) and (16). The 10-byte form reports FFFFFFFFh when the last LBA does not fit in 32 bits,
- * telling the initiator to use the 16-byte form, which adds the physical block exponent and lowest aligned LBA.
- * Thin provisioning (LBPME/LBPRZ) is not offered, so those bits stay clear.
+ * telling the initiator to use the 16-byte form, which adds the physical block exponent, the lowest aligned LBA
+ * and the thin provisioning bits: LBPME when the LUN deallocates (unmap on), LBPRZ when deallocated blocks read as
+ * zeros.
  */
 public final class ReadCapacity implements CommandHandler {
     private final boolean sixteen;
@@ -36,6 +37,10 @@ public final class ReadCapacity implements CommandHandler {
         CdbFields.put32(b, 8, storage.blockSize());
         b[13] = (byte) Geometry.physicalBlockExponent(lun);
         CdbFields.put16(b, 14, Geometry.lowestAlignedLba(lun) & 0x3fff);
+        Provisioning provisioning = Provisioning.of(lun);
+        if (provisioning.enabled()) {
+            b[14] |= (byte) (0x80 | (provisioning.readsZeros() ? 0x40 : 0)); // LBPME, LBPRZ
+        }
         DataIn.reply(cmd, b, CdbFields.u32(cmd.cdb(), 10));
     }
 }

@@ -13,8 +13,11 @@ import java.util.concurrent.CompletableFuture;
  * buffer that goes to the transport as is, writes hand the received buffer to the backend.
  */
 public final class ReadWrite implements CommandHandler {
-    /** The most one command may move; reported as MAXIMUM TRANSFER LENGTH in the block limits page. */
-    public static final int MAX_TRANSFER_BYTES = 16 << 20;
+    /**
+     * The most one command may move; reported as MAXIMUM TRANSFER LENGTH in the block limits page. 32 MiB: 65536
+     * blocks of 512 bytes in one WRITE(16), as initiators that test WRITE SAME lengths send (CTL has no limit).
+     */
+    public static final int MAX_TRANSFER_BYTES = 32 << 20;
 
     /** FUA bit of byte 1 of READ/WRITE(10/12/16). */
     static final int FUA = 0x08;

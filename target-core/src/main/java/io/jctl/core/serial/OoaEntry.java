@@ -30,6 +30,7 @@ public class OoaEntry {
     private final TaskAttribute attribute;
     private final SerializationClass serialization;
     private final LbaExtent extent;
+    private final boolean atomic;
 
     // Guarded by the TaskSet lock.
     long seq;
@@ -47,6 +48,16 @@ public class OoaEntry {
      */
     public OoaEntry(Nexus nexus, long tag, TaskAttribute attribute, SerializationClass serialization,
                     LbaExtent extent) {
+        this(nexus, tag, attribute, serialization, extent, false);
+    }
+
+    /**
+     * @param atomic the command's range must not be touched by any other command while it runs (see
+     *               {@link io.jctl.core.cdb.CommandFlag#ATOMIC})
+     */
+    public OoaEntry(Nexus nexus, long tag, TaskAttribute attribute, SerializationClass serialization,
+                    LbaExtent extent, boolean atomic) {
+        this.atomic = atomic;
         this.nexus = nexus;
         this.tag = tag;
         this.attribute = attribute == TaskAttribute.ACA ? TaskAttribute.SIMPLE : attribute;
@@ -73,6 +84,10 @@ public class OoaEntry {
 
     public LbaExtent extent() {
         return extent;
+    }
+
+    public boolean atomic() {
+        return atomic;
     }
 
     public AbortMode abortMode() {

@@ -196,7 +196,7 @@ public final class TaskSet {
             }
         }
         if (na == TaskAttribute.HEAD_OF_QUEUE) {
-            return Check.PASS;
+            return older.atomic() && touchesRange(newer, older.extent()) ? Check.BLOCK : Check.PASS;
         }
         if (oa == TaskAttribute.ORDERED || oa == TaskAttribute.HEAD_OF_QUEUE) {
             return Check.BLOCK;
@@ -212,6 +212,14 @@ public final class TaskSet {
             case EXTENT_OPT -> unrestricted ? Check.PASS : extentCheck(newer.extent(), older.extent(), false);
             case SEQUENTIAL -> sequentialCheck(newer, older, seq);
         };
+    }
+
+    /** True when a medium-access command may touch {@code range} (unknown ranges may). */
+    private static boolean touchesRange(OoaEntry e, LbaExtent range) {
+        SerializationClass c = e.serialization();
+        boolean medium = c == SerializationClass.READ || c == SerializationClass.WRITE
+                || c == SerializationClass.UNMAP;
+        return medium && (e.extent() == null || range == null || e.extent().overlaps(range));
     }
 
     /** Unknown ranges (an UNMAP before its data arrived) collide; {@code adjacent}: touching ranges collide too. */

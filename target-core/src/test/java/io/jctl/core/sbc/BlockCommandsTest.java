@@ -93,9 +93,15 @@ class BlockCommandsTest {
         StartStopUnit ssu = new StartStopUnit();
         assertTrue(cd.command(cdb(0x1b, 0, 0, 0, 0x02, 0)).run(ssu).succeeded());
         assertTrue(cd.lun.stopped());
+        assertTrue(cd.lun.ejected());
+        assertTrue(cd.target.raised.isEmpty());
         assertTrue(cd.command(cdb(0x1b, 0, 0, 0, 0x03, 0)).run(ssu).succeeded());
         assertFalse(cd.lun.stopped());
+        assertFalse(cd.lun.ejected());
         assertEquals(UnitAttention.MEDIUM_CHANGED, cd.target.raised.get(0).ua());
+        assertEquals(FakeCommand.NEXUS, cd.target.raised.get(0).except(), "the loader knows");
+        assertTrue(cd.command(cdb(0x1b, 0, 0, 0, 0x03, 0)).run(ssu).succeeded());
+        assertEquals(1, cd.target.raised.size(), "loading a loaded medium changes nothing");
     }
 
     @Test

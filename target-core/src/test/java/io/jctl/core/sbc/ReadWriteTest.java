@@ -139,10 +139,10 @@ class ReadWriteTest {
 
     @Test
     void tooLongTransferIsAnInvalidField() {
-        Fixtures big = Fixtures.disk(40_000);
-        big.command(rw16(0x88, 0, 0, 32769)).run(read).assertInvalidCdbField(10, -1);
-        big.command(rw12(0xa8, 0, 0, 32769)).run(read).assertInvalidCdbField(6, -1);
-        assertEquals(32768 * 512, big.command(rw16(0x88, 0, 0, 32768)).run(read).dataIn().length);
+        Fixtures big = Fixtures.disk(70_000);
+        big.command(rw16(0x88, 0, 0, 65537)).run(read).assertInvalidCdbField(10, -1);
+        big.command(rw12(0xa8, 0, 0, 65537)).run(read).assertInvalidCdbField(6, -1);
+        assertEquals(65536 * 512, big.command(rw16(0x88, 0, 0, 65536)).run(read).dataIn().length);
     }
 
     @Test

@@ -197,4 +197,24 @@ class TaskSetTest {
         assertFalse(set.containsLive(A, 9));
         assertFalse(set.containsLive(A));
     }
+
+    @Test
+    void anAtomicCommandIsNotInterleavedEvenByHeadOfQueue() {
+        OoaEntry caw = new OoaEntry(A, 1, SIMPLE, WRITE, new LbaExtent(10, 4), true);
+        assertEquals(Admission.RUN, set.admit(caw));
+        OoaEntry overlapping = new OoaEntry(B, 2, HEAD_OF_QUEUE, WRITE, new LbaExtent(13, 1));
+        assertEquals(Admission.BLOCKED, set.admit(overlapping));
+        assertSame(caw, set.blockerOf(overlapping));
+        assertEquals(Admission.BLOCKED, set.admit(new OoaEntry(B, 3, HEAD_OF_QUEUE, READ, new LbaExtent(0, 11))));
+        assertEquals(Admission.RUN, set.admit(new OoaEntry(B, 4, HEAD_OF_QUEUE, WRITE, new LbaExtent(14, 1))),
+                "a range next to it is free");
+        assertEquals(Admission.RUN, set.admit(e(B, 5, HEAD_OF_QUEUE, INQ)), "no medium access");
+        assertEquals(List.of(overlapping), set.remove(caw).subList(0, 1));
+    }
+
+    @Test
+    void headOfQueuePassesAnOrdinaryWrite() {
+        assertEquals(Admission.RUN, set.admit(rw(A, 1, WRITE, 10, 4)));
+        assertEquals(Admission.RUN, set.admit(new OoaEntry(B, 2, HEAD_OF_QUEUE, WRITE, new LbaExtent(10, 1))));
+    }
 }

@@ -3,6 +3,7 @@ package io.jctl.core.testing;
 import io.jctl.core.cdb.OpcodeEntry;
 import io.jctl.core.dispatch.Command;
 import io.jctl.core.dispatch.CommandHandler;
+import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.dispatch.TargetView;
 import io.jctl.core.lun.Lun;
 import io.jctl.core.port.Port;
@@ -39,6 +40,9 @@ public final class FakeCommand implements Command {
     private int ends;
     private ByteBuf dataIn;
     private Throwable failure;
+    private LunContext context;
+    /** The command ended with CONDITION MET. */
+    public boolean conditionMet;
     public int requestedDataOut = -1;
 
     public FakeCommand(byte[] cdb, Lun lun, Port port, TargetView target, byte[] dataOut) {
@@ -69,6 +73,21 @@ public final class FakeCommand implements Command {
     @Override
     public Lun lun() {
         return lun;
+    }
+
+    /** The LUN's engine state: the fixture's, or one of this command's own made on first use. */
+    @Override
+    public synchronized LunContext context() {
+        if (context == null && lun != null) {
+            context = new LunContext(lun);
+        }
+        return context;
+    }
+
+    /** Runs against this engine state, so feature state (PREVENT bits, buffers ...) lives across commands. */
+    public FakeCommand withContext(LunContext context) {
+        this.context = context;
+        return this;
     }
 
     @Override
@@ -118,6 +137,12 @@ public final class FakeCommand implements Command {
     public void complete(ByteBuf finalData) {
         ends++;
         dataIn = finalData;
+    }
+
+    @Override
+    public void conditionMet() {
+        ends++;
+        conditionMet = true;
     }
 
     @Override

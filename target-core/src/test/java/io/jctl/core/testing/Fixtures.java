@@ -1,6 +1,7 @@
 package io.jctl.core.testing;
 
 import io.jctl.core.cdb.OpcodeTable;
+import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.lun.Lun;
 import io.jctl.core.lun.LunIdentity;
 import io.jctl.core.lun.LunType;
@@ -20,6 +21,8 @@ public final class Fixtures {
     public final Lun lun;
     public final Port port;
     public final FakeTarget target;
+    /** The LUN's engine state every command of this fixture shares. */
+    public final LunContext context;
 
     public Fixtures(LunType type, long blocks, int blockSize, Map<String, String> options) {
         storage = new MemoryBackendLun(blocks, blockSize);
@@ -31,6 +34,7 @@ public final class Fixtures {
         List<io.jctl.core.cdb.OpcodeEntry> rows = new ArrayList<>(SpcCommands.entries());
         rows.addAll(SbcCommands.entries());
         target = new FakeTarget(new OpcodeTable(rows), List.of(port));
+        context = new LunContext(lun);
     }
 
     public static Fixtures disk(long blocks) {
@@ -38,11 +42,11 @@ public final class Fixtures {
     }
 
     public FakeCommand command(byte[] cdb) {
-        return new FakeCommand(cdb, lun, port, target, null);
+        return new FakeCommand(cdb, lun, port, target, null).withContext(context);
     }
 
     public FakeCommand command(byte[] cdb, byte[] dataOut) {
-        return new FakeCommand(cdb, lun, port, target, dataOut);
+        return new FakeCommand(cdb, lun, port, target, dataOut).withContext(context);
     }
 
     /** Builds a CDB from int values. */

@@ -13,12 +13,19 @@ public final class MemLun implements BackendLun {
     private final int blockSize;
     private volatile long blockCount;
     private final boolean readOnly;
+    private final boolean inline;
     public volatile boolean closed;
 
-    MemLun(int blockSize, long blockCount, boolean readOnly) {
+    MemLun(int blockSize, long blockCount, boolean readOnly, boolean inline) {
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.readOnly = readOnly;
+        this.inline = inline;
+    }
+
+    @Override
+    public boolean completesInline() {
+        return inline;
     }
 
     @Override

@@ -2,13 +2,20 @@ package io.jctl.core.testing;
 
 import io.jctl.core.backend.BackendIoException;
 import io.jctl.core.backend.BackendLun;
+import io.jctl.core.backend.LbaStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** A RAM-backed LUN store for handler tests; counts flushes and FUA writes, and can be made to fail. */
+/**
+ * A RAM-backed LUN store for handler tests; counts flushes and FUA writes, and can be made to fail. Made thin
+ * ({@link #setThin}) it deallocates: it records UNMAP calls, zeroes the ranges and keeps a status per block.
+ */
 public final class MemoryBackendLun implements BackendLun {
     private final int blockSize;
     private volatile long blockCount;
@@ -20,6 +27,20 @@ public final class MemoryBackendLun implements BackendLun {
     public volatile int fuaWrites;
     public volatile int writes;
     public volatile int reads;
+    /** Every {@link #unmap} call, in order. */
+    public final List<UnmapCall> unmaps = new ArrayList<>();
+    private volatile boolean thin;
+    private volatile boolean anchoring = true;
+    private byte[] states;
+
+    /** One {@link #unmap} call. */
+    public record UnmapCall(long lba, long blocks, boolean anchor) {
+    }
+
+    /** LBA and block count of every pre-fetch, in order. */
+    public final java.util.List<Long> prefetched = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean cacheEverything;
+    private volatile long atomicWriteBlocks;
 
     public MemoryBackendLun(long blockCount, int blockSize) {
         this.blockSize = blockSize;
@@ -101,7 +122,35 @@ public final class MemoryBackendLun implements BackendLun {
             return CompletableFuture.failedFuture(failure);
         }
         buf.getBytes(buf.readerIndex(), data, Math.toIntExact(lba * blockSize), buf.readableBytes());
+        if (states != null) {
+            Arrays.fill(states, (int) lba, (int) lba + buf.readableBytes() / blockSize, (byte) 0);
+        }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Pre-fetch answers that everything is cached (a RAM disk), or that nothing can be told (false). */
+    public void cacheEverything(boolean cached) {
+        this.cacheEverything = cached;
+    }
+
+    /** What {@link #atomicWriteBlocks()} answers (0 at first: no atomic writes). */
+    public void atomicWrites(long blocks) {
+        this.atomicWriteBlocks = blocks;
+    }
+
+    @Override
+    public long atomicWriteBlocks() {
+        return atomicWriteBlocks;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> prefetch(long lba, long blocks) {
+        prefetched.add(lba);
+        prefetched.add(blocks);
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        return CompletableFuture.completedFuture(cacheEverything);
     }
 
     @Override
@@ -125,5 +174,64 @@ public final class MemoryBackendLun implements BackendLun {
 
     @Override
     public void close() {
+    }
+
+    /** Thin: deallocates, deallocated blocks read as zeros, anchoring offered; every block starts deallocated. */
+    public void setThin(boolean thin) {
+        this.thin = thin;
+        states = new byte[Math.toIntExact(blockCount)];
+        Arrays.fill(states, (byte) (thin ? 1 : 0));
+    }
+
+    @Override
+    public boolean canUnmap() {
+        return thin && !readOnly;
+    }
+
+    @Override
+    public boolean unmapReadsZeros() {
+        return thin;
+    }
+
+    /** Whether a thin store offers anchoring (it does unless told otherwise). */
+    public void setAnchoring(boolean anchoring) {
+        this.anchoring = anchoring;
+    }
+
+    @Override
+    public boolean canAnchor() {
+        return thin && anchoring;
+    }
+
+    @Override
+    public int unmapGranularity() {
+        return thin ? 8 * blockSize : blockSize;
+    }
+
+    @Override
+    public CompletableFuture<Void> unmap(long lba, long blocks, boolean anchor) {
+        if (!thin) {
+            return BackendLun.super.unmap(lba, blocks, anchor);
+        }
+        unmaps.add(new UnmapCall(lba, blocks, anchor));
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        Arrays.fill(data, Math.toIntExact(lba * blockSize), Math.toIntExact((lba + blocks) * blockSize), (byte) 0);
+        Arrays.fill(states, (int) lba, (int) (lba + blocks), (byte) (anchor ? 2 : 1));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<LbaStatus> lbaStatus(long lba) {
+        if (states == null) {
+            return BackendLun.super.lbaStatus(lba);
+        }
+        int first = (int) lba;
+        int end = first;
+        while (end < states.length && states[end] == states[first]) {
+            end++;
+        }
+        return CompletableFuture.completedFuture(new LbaStatus(LbaStatus.State.values()[states[first]], end - first));
     }
 }

@@ -45,16 +45,22 @@ public final class TestCommands {
     public final Map<Long, Command> held = new ConcurrentHashMap<>();
     /** The same commands in the order their handlers ran. */
     public final BlockingQueue<Command> heldInOrder = new LinkedBlockingQueue<>();
+    /** The thread each held or at-once handler ran on, by task tag. */
+    public final Map<Long, Thread> ranOn = new ConcurrentHashMap<>();
 
     private static final Set<LunType> ALL = EnumSet.allOf(LunType.class);
     private static final Set<LunType> DISK = EnumSet.of(LunType.DIRECT);
 
     public OpcodeTable table() {
         CommandHandler hold = cmd -> {
+            ranOn.put(cmd.task().tag(), Thread.currentThread());
             held.put(cmd.task().tag(), cmd);
             heldInOrder.add(cmd);
         };
-        CommandHandler now = Command::complete;
+        CommandHandler now = cmd -> {
+            ranOn.put(cmd.task().tag(), Thread.currentThread());
+            cmd.complete();
+        };
         CommandHandler inquiry = cmd -> cmd.complete(cmd.alloc().buffer(4).writeInt(0x1f000000));
         CommandHandler fail = cmd -> {
             switch (cmd.cdb()[1]) {

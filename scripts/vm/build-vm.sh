@@ -27,6 +27,7 @@ PLUGINS=(lib/multipath/libchecktur.so lib/multipath/libprioconst.so)
 # the package providing each library from the Depends of the package that needs it (fio alone pulls in ceph's
 # librados/librbd and glusterfs's libgfapi, whose own libraries differ between releases).
 
+command -v readelf >/dev/null || { echo "build-vm: readelf is not installed (Debian: binutils)" >&2; exit 3; }
 kernel_pkg="$(apt-cache depends --no-recommends --no-suggests "$KERNEL_META" 2>/dev/null \
     | awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { print $2; exit }')" || kernel_pkg=""
 if [ -z "$kernel_pkg" ]; then

@@ -193,10 +193,10 @@ w_inquiry() {
     echo "$cap"
     # logical block provisioning (0xb2) and the block limits' unmap fields (0xb0), as NAME=VALUE
     lbp=$(sed -n 's/.*(\(LBPU\|LBPWS\|LBPWS10\|LBPRZ\)): *\([0-9]*\).*/\1=\2/p' /tmp/vpd.0xb2 | oneline)
-    unmap=$(awk -F: '/Maximum unmap LBA count/ { printf "max_unmap_lba=%s ", $2 }
-                    /Maximum unmap block descriptor count/ { printf "max_unmap_descriptors=%s ", $2 }
-                    /Optimal unmap granularity/ { printf "unmap_granularity=%s ", $2 }' /tmp/vpd.0xb0 | tr -d ' ' |
-            sed 's/\([0-9a-z]\)\(max_\|unmap_g\)/\1 \2/g')
+    unmap=$(awk -F: 'function f(name) { v = $2; gsub(/ /, "", v); printf "%s=%s ", name, v }
+                    /Maximum unmap LBA count/ { f("max_unmap_lba") }
+                    /Maximum unmap block descriptor count/ { f("max_unmap_descriptors") }
+                    /Optimal unmap granularity/ { f("unmap_granularity") }' /tmp/vpd.0xb0)
     say "vendor=$vendor vpd=00,80,83,b0,b2 readcap16: $(echo "$cap" | grep -E 'Last LBA|Logical block length' | oneline)" \
         "lbp: $lbp unmap: $unmap"
 }
@@ -263,7 +263,7 @@ w_trim() {
     gran=$(cat "/sys/block/$disk/queue/discard_granularity")
     grep -q '(LBPU): 1' /tmp/lbpv || { say "the LUN does not advertise UNMAP (LBPU=0), discard_max_bytes=$max"; return 1; }
     [ "$max" -gt 0 ] || { say "LBPU=1 but the kernel sees no discard support (discard_max_bytes=0)"; return 1; }
-    sg_readcap -l "/dev/$disk" | grep -q 'LBPRZ=1' || { say "LBPRZ=0: discarded blocks need not read as zeros"; return 1; }
+    sg_readcap -l "/dev/$disk" | grep -qi 'lbprz=1' || { say "LBPRZ=0: discarded blocks need not read as zeros"; return 1; }
     off=$((256 << 20))
     len=$((8 << 20))
     dd if=/dev/urandom of="/dev/$disk" bs=1048576 count=8 seek=256 oflag=direct conv=notrunc ||

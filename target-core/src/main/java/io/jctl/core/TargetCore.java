@@ -22,11 +22,13 @@ import io.jctl.core.lun.LunType;
 import io.jctl.core.mode.ModePages;
 import io.jctl.core.port.Port;
 import io.jctl.core.port.PortRegistry;
+import io.jctl.core.cdb.LbaExtent;
 import io.jctl.core.pr.ReservationCheck;
 import io.jctl.core.pr.ReservationState;
 import io.jctl.core.pr.ReservationStore;
 import io.jctl.core.sbc.Provisioning;
 import io.jctl.core.serial.SerSeq;
+import io.jctl.core.serial.SerializationClass;
 import io.jctl.core.stats.IoStats;
 import io.jctl.core.stats.StatsSnapshot;
 import io.jctl.core.task.Nexus;
@@ -55,6 +57,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 
 /**
  * The SCSI target core: LUNs and their storage, ports, the dispatcher that runs commands, task management, unit
@@ -329,6 +332,7 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
     }
 
     /** Every LUN, in id order. */
+    @Override
     public List<Lun> luns() {
         List<Lun> out = new ArrayList<>();
         for (LunContext c : live) {
@@ -433,7 +437,7 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
 
     @Override
     public void raiseUnitAttention(Lun lun, UnitAttention ua, Nexus except) {
-        LunContext c = contextOf(lun);
+        LunContext c = context(lun);
         if (c != null) {
             c.unitAttentions().raiseAll(ua, except);
         }
@@ -441,7 +445,7 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
 
     @Override
     public Optional<UnitAttention> takeUnitAttention(Lun lun, Nexus nexus) {
-        LunContext c = contextOf(lun);
+        LunContext c = context(lun);
         return c == null ? Optional.empty() : Optional.ofNullable(dispatcher.takeUnitAttention(c, nexus));
     }
 
@@ -450,9 +454,16 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
         dispatcher.clearOnAllLuns(nexus, UnitAttention.REPORTED_LUNS_CHANGED);
     }
 
-    private LunContext contextOf(Lun lun) {
+    @Override
+    public LunContext context(Lun lun) {
         LunContext c = lun.id() >= 0 && lun.id() < MAX_LUNS ? lunTable.get(lun.id()) : null;
         return c != null && c.lun() == lun ? c : null;
+    }
+
+    @Override
+    public <T> CompletableFuture<T> runInternal(LunContext lun, SerializationClass serialization, LbaExtent extent,
+                                                Supplier<CompletableFuture<T>> io) {
+        return dispatcher.runInternal(lun, serialization, extent, io);
     }
 
     /** Stops the workers and closes every LUN's storage. */

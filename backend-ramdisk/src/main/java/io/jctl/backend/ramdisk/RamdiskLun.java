@@ -146,6 +146,16 @@ final class RamdiskLun implements BackendLun {
         return CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * Any write is all-or-nothing: space for every page is reserved before the first byte is copied, and the
+     * core keeps overlapping commands out while an atomic write runs. The one failure left mid-copy is the JVM
+     * running out of direct memory, which only a capacity above its limit allows (warned about at creation).
+     */
+    @Override
+    public long atomicWriteBlocks() {
+        return Long.MAX_VALUE;
+    }
+
     /** Every block of a RAM disk is in memory already. */
     @Override
     public CompletableFuture<Boolean> prefetch(long lba, long blocks) {

@@ -41,6 +41,14 @@ public interface BackendLun extends AutoCloseable {
      */
     CompletableFuture<Void> write(long lba, ByteBuf data, boolean fua);
 
+    /**
+     * The most blocks one write may carry and still be all-or-nothing, even if the target fails during it
+     * (WRITE ATOMIC); 0 when the storage cannot promise that for any write of more than one block.
+     */
+    default long atomicWriteBlocks() {
+        return 0;
+    }
+
     /** Makes every completed write stable (SYNCHRONIZE CACHE). */
     CompletableFuture<Void> flush();
 

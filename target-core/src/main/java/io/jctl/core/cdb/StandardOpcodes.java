@@ -7,6 +7,7 @@ import io.jctl.core.sbc.SbcMediumCommands;
 import io.jctl.core.spc.EngineCommands;
 import io.jctl.core.spc.SpcCommands;
 import io.jctl.core.spc.SpcServiceCommands;
+import io.jctl.core.tpc.TpcCommands;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ public final class StandardOpcodes {
     }
 
     /** Every row: the engine's (REQUEST SENSE, REPORT LUNS), SPC (INQUIRY, MODE, reports ...), SBC and
-     * reservations. */
+     * reservations and third-party copy. */
     public static List<OpcodeEntry> rows() {
         List<OpcodeEntry> rows = new ArrayList<>(EngineCommands.entries());
         rows.addAll(SpcCommands.entries());
@@ -30,6 +31,7 @@ public final class StandardOpcodes {
         rows.addAll(SbcMediumCommands.entries());
         rows.addAll(SpcServiceCommands.entries());
         rows.addAll(PrCommands.entries());
+        rows.addAll(TpcCommands.entries());
         return rows;
     }
 }

@@ -53,6 +53,14 @@ public interface Command {
     /** Sends Data-In now, before completion; ownership passes. */
     void sendData(ByteBuf data);
 
+    /**
+     * True once a task management function (or LUN removal) aborted the command; long-running handlers check it
+     * between steps and then end the command with {@link #fail} (how it ends was decided by the abort).
+     */
+    default boolean aborted() {
+        return false;
+    }
+
     /** Ends the command with GOOD status. */
     void complete();
 

@@ -12,6 +12,8 @@ import io.jctl.core.scsi.ScsiException;
 import io.jctl.core.scsi.SenseData;
 import io.jctl.core.scsi.SenseKey;
 import io.jctl.core.serial.OoaEntry;
+import io.jctl.core.serial.SerializationClass;
+import io.jctl.core.serial.TaskSet;
 import io.jctl.core.stats.IoStats;
 import io.jctl.core.stats.IoType;
 import io.jctl.core.task.Nexus;
@@ -26,8 +28,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Takes commands from frontends and walks them to their handlers (ctl-facts §1.3): LUN address and port LUN
@@ -281,9 +285,33 @@ public final class Dispatcher {
         cmd.endAborted();
     }
 
+    /**
+     * Runs I/O on the target's own behalf ordered in {@code ctx}'s task set as a SIMPLE task of class
+     * {@code serialization} over {@code extent} (see {@link TargetView#runInternal}).
+     */
+    public <T> CompletableFuture<T> runInternal(LunContext ctx, SerializationClass serialization, LbaExtent extent,
+                                                Supplier<CompletableFuture<T>> io) {
+        InternalTask<T> t = new InternalTask<>(this, ctx, serialization, extent, io);
+        if (ctx.removed()) {
+            return CompletableFuture.failedFuture(ScsiException.lunNotSupported());
+        }
+        if (ctx.tasks().admit(t) == TaskSet.Admission.RUN) {
+            t.start();
+        } else if (ctx.removed()) {
+            // Removed between the check and admission: the abort sweep may have missed it.
+            startUnblocked(ctx, ctx.tasks().remove(t));
+            t.result.completeExceptionally(ScsiException.lunNotSupported());
+        }
+        return t.result;
+    }
+
     /** Starts commands whose blocker left; the LUN state is checked again first (it may have changed). */
     public void startUnblocked(LunContext ctx, List<OoaEntry> runnable) {
         for (OoaEntry e : runnable) {
+            if (e instanceof InternalTask<?> t) {
+                t.start();
+                continue;
+            }
             ActiveCommand cmd = (ActiveCommand) e;
             ScsiException refusal = stateCheck(ctx, cmd.entry(), cmd.task());
             if (refusal != null) {
@@ -297,14 +325,20 @@ public final class Dispatcher {
     /** Ends tasks an abort took out of their task set before they ran. */
     public void endRemoved(List<OoaEntry> removed) {
         for (OoaEntry e : removed) {
-            ((ActiveCommand) e).endAborted();
+            if (e instanceof InternalTask<?> t) {
+                t.endAborted();
+            } else {
+                ((ActiveCommand) e).endAborted();
+            }
         }
     }
 
     /** Tells running aborted tasks that wait for Data-Out to give up. */
     public void releaseRunning(List<OoaEntry> flagged) {
         for (OoaEntry e : flagged) {
-            ((ActiveCommand) e).abortRunning();
+            if (e instanceof ActiveCommand cmd) {
+                cmd.abortRunning();
+            }
         }
     }
 }

@@ -32,4 +32,27 @@ public interface TargetView {
 
     /** REPORT LUNS ran: REPORTED LUNS DATA HAS CHANGED is cleared for {@code nexus} on every LUN. */
     void clearReportedLunsChanged(io.jctl.core.task.Nexus nexus);
+
+    /** Every live LUN, whatever port shows it (a copy manager with {@code insecure_tpc=on} looks here). */
+    default java.util.List<Lun> luns() {
+        return java.util.List.of();
+    }
+
+    /** The engine state of a live LUN (task set, per-feature state), or null once it is removed. */
+    default LunContext context(Lun lun) {
+        return null;
+    }
+
+    /**
+     * Runs I/O on the target's own behalf (third-party copy) ordered in {@code lun}'s task set like an initiator's
+     * SIMPLE command of class {@code serialization} over {@code extent}: {@code io} starts once no older task
+     * blocks it, newer tasks wait for it until the future {@code io} returned completes. The result fails with
+     * TASK ABORTED when a reset or LUN removal aborts it, and with LOGICAL UNIT NOT SUPPORTED when the LUN is gone.
+     * A view without task sets runs {@code io} at once.
+     */
+    default <T> java.util.concurrent.CompletableFuture<T> runInternal(
+            LunContext lun, io.jctl.core.serial.SerializationClass serialization, io.jctl.core.cdb.LbaExtent extent,
+            java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> io) {
+        return io.get();
+    }
 }

@@ -16,7 +16,7 @@ public final class BlockVpdPages {
             LOGICAL_BLOCK_PROVISIONING);
 
     /** Threshold exponent of the provisioning page: thresholds count in 2^11 = 2048-block units, as CTL. */
-    static final int THRESHOLD_EXPONENT = 11;
+    public static final int THRESHOLD_EXPONENT = 11;
 
     private BlockVpdPages() {
     }
@@ -40,11 +40,12 @@ public final class BlockVpdPages {
     }
 
     /**
-     * Block limits. COMPARE AND WRITE takes up to {@link CompareAndWrite#MAX_BLOCKS}. The maximum transfer length
-     * is what one command may move here ({@link ReadWrite#MAX_TRANSFER_BYTES}): Linux and qemu split larger
-     * requests by it. The unmap limits and granularity are reported only while the LUN deallocates (unmap on), as
-     * CTL does; the maximum WRITE SAME length when {@code write_same_max_lba} sets one, with WSNZ when "to the
-     * end" is refused.
+     * Block limits. COMPARE AND WRITE takes up to {@link CompareAndWrite#MAX_BLOCKS}, WRITE ATOMIC what the
+     * storage promises ({@link WriteAtomic#maxBlocks}; no alignment, granularity or boundaries). The maximum
+     * transfer length is what one command may move here ({@link ReadWrite#MAX_TRANSFER_BYTES}): Linux and qemu
+     * split larger requests by it. The unmap limits and granularity are reported only while the LUN deallocates
+     * (unmap on), as CTL does; the maximum WRITE SAME length when {@code write_same_max_lba} sets one, with WSNZ
+     * when "to the end" is refused.
      */
     static byte[] blockLimits(Lun lun) {
         byte[] b = page(lun, BLOCK_LIMITS, 64);
@@ -68,6 +69,7 @@ public final class BlockVpdPages {
         if (provisioning.writeSameMaxLba() != Provisioning.UNLIMITED) {
             CdbFields.put64(b, 36, provisioning.writeSameMaxLba()); // 0 (unlimited) stays: "no limit reported"
         }
+        CdbFields.put32(b, 44, WriteAtomic.maxBlocks(lun.storage()));
         return b;
     }
 

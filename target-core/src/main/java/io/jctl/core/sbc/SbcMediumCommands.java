@@ -19,8 +19,9 @@ import static io.jctl.core.cdb.CommandFlag.WRITES_MEDIUM;
 
 /**
  * SBC rows beyond plain reads and writes (ctl-facts §1.2, §5.1): FORMAT UNIT, PREVENT ALLOW MEDIUM REMOVAL,
- * READ DEFECT DATA, COMPARE AND WRITE and PRE-FETCH. Usage masks are CTL's where CTL has the command; PRE-FETCH,
- * which CTL lacks, takes the SBC-4 fields (IMMED, group number). FORMAT UNIT counts as writing the medium, so a
+ * READ DEFECT DATA, COMPARE AND WRITE, ORWRITE, WRITE ATOMIC and PRE-FETCH. Usage masks are CTL's where CTL has
+ * the command; PRE-FETCH and ORWRITE, which CTL lacks, take the SBC-4 fields CTL takes for its neighbours
+ * (PRE-FETCH: IMMED and group number; ORWRITE: those of WRITE(16)). FORMAT UNIT counts as writing the medium, so a
  * read-only LUN refuses it with DATA PROTECT (CTL lets it through, as it changes nothing).
  */
 public final class SbcMediumCommands {
@@ -49,11 +50,19 @@ public final class SbcMediumCommands {
                 SerializationClass.WRITE, DataDirection.OUT,
                 UsageMasks.of(0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0xff, 0, 0x07),
                 CompareAndWrite::extent, new CompareAndWrite()));
+        rows.add(new OpcodeEntry(0x8b, -1, "ORWRITE(16)", D, EnumSet.of(WRITES_MEDIUM, ATOMIC),
+                SerializationClass.WRITE, DataDirection.OUT,
+                UsageMasks.of(0x1a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x07),
+                BlockRange::extent, new OrWrite()));
         rows.add(new OpcodeEntry(0x90, -1, "PRE-FETCH(16)", D, EnumSet.of(ALLOW_ON_PR_WRESV),
                 SerializationClass.READ, DataDirection.NONE,
                 UsageMasks.of(0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1f,
                         0x07),
                 BlockRange::extent, preFetch));
+        rows.add(new OpcodeEntry(0x9c, -1, "WRITE ATOMIC(16)", D, EnumSet.of(WRITES_MEDIUM, ATOMIC),
+                SerializationClass.WRITE, DataDirection.OUT,
+                UsageMasks.of(0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0x07),
+                WriteAtomic::extent, new WriteAtomic()));
         rows.add(new OpcodeEntry(0xb7, -1, "READ DEFECT DATA(12)", D, EnumSet.noneOf(CommandFlag.class),
                 SerializationClass.MD_SNS, DataDirection.IN,
                 UsageMasks.of(0x1f, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0x07), null, readDefectData));

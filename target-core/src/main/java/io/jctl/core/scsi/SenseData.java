@@ -14,23 +14,39 @@ public final class SenseData {
     private final Long information;
     private final byte[] senseKeySpecific;
     private final boolean deferred;
+    private final Long commandSpecific;
 
-    private SenseData(int key, int asc, int ascq, Long information, byte[] senseKeySpecific, boolean deferred) {
+    private SenseData(int key, int asc, int ascq, Long information, byte[] senseKeySpecific, boolean deferred,
+                      Long commandSpecific) {
         this.key = key;
         this.asc = asc;
         this.ascq = ascq;
         this.information = information;
         this.senseKeySpecific = senseKeySpecific;
         this.deferred = deferred;
+        this.commandSpecific = commandSpecific;
     }
 
     public static SenseData of(int key, int asc, int ascq) {
-        return new SenseData(key, asc, ascq, null, null, false);
+        return new SenseData(key, asc, ascq, null, null, false, null);
     }
 
     /** Adds the INFORMATION field (an LBA, a byte offset, or packed sense for QUERY ASYNC EVENT). */
     public SenseData withInformation(long value) {
-        return new SenseData(key, asc, ascq, value, senseKeySpecific, deferred);
+        return new SenseData(key, asc, ascq, value, senseKeySpecific, deferred, commandSpecific);
+    }
+
+    /**
+     * Adds the COMMAND-SPECIFIC INFORMATION field (EXTENDED COPY: the number of the segment that failed). Fixed
+     * format has 4 bytes for it, descriptor format 8.
+     */
+    public SenseData withCommandSpecificInformation(long value) {
+        return new SenseData(key, asc, ascq, information, senseKeySpecific, deferred, value);
+    }
+
+    /** The COMMAND-SPECIFIC INFORMATION field, or null. */
+    public Long commandSpecificInformation() {
+        return commandSpecific;
     }
 
     /**
@@ -42,12 +58,12 @@ public final class SenseData {
         sks[0] = (byte) (0x80 | (inCdb ? 0x40 : 0) | (bit >= 0 ? 0x08 | (bit & 0x7) : 0));
         sks[1] = (byte) (byteIndex >> 8);
         sks[2] = (byte) byteIndex;
-        return new SenseData(key, asc, ascq, information, sks, deferred);
+        return new SenseData(key, asc, ascq, information, sks, deferred, commandSpecific);
     }
 
     /** Adds raw sense-key-specific bytes (SKSV is bit 7 of the first byte). */
     public SenseData withSenseKeySpecific(byte[] sks) {
-        return new SenseData(key, asc, ascq, information, sks.clone(), deferred);
+        return new SenseData(key, asc, ascq, information, sks.clone(), deferred, commandSpecific);
     }
 
     public int key() {
@@ -101,6 +117,13 @@ public final class SenseData {
             b[6] = (byte) info;
         }
         b[2] = (byte) (key & 0x0f);
+        if (commandSpecific != null) {
+            long csi = commandSpecific;
+            b[8] = (byte) (csi >> 24);
+            b[9] = (byte) (csi >> 16);
+            b[10] = (byte) (csi >> 8);
+            b[11] = (byte) csi;
+        }
         b[7] = 10; // additional sense length
         b[12] = (byte) asc;
         b[13] = (byte) ascq;
@@ -111,7 +134,8 @@ public final class SenseData {
     }
 
     private byte[] encodeDescriptor() {
-        int len = 8 + (information != null ? 12 : 0) + (senseKeySpecific != null ? 8 : 0);
+        int len = 8 + (information != null ? 12 : 0) + (commandSpecific != null ? 12 : 0)
+                + (senseKeySpecific != null ? 8 : 0);
         byte[] b = new byte[len];
         b[0] = (byte) (deferred ? 0x73 : 0x72);
         b[1] = (byte) (key & 0x0f);
@@ -126,6 +150,15 @@ public final class SenseData {
             long info = information;
             for (int i = 0; i < 8; i++) {
                 b[p + 4 + i] = (byte) (info >> (56 - 8 * i));
+            }
+            p += 12;
+        }
+        if (commandSpecific != null) {
+            b[p] = 0x01; // command-specific information descriptor
+            b[p + 1] = 0x0a;
+            long csi = commandSpecific;
+            for (int i = 0; i < 8; i++) {
+                b[p + 4 + i] = (byte) (csi >> (56 - 8 * i));
             }
             p += 12;
         }

@@ -68,7 +68,7 @@ public final class Inquiry implements CommandHandler {
         b[2] = (byte) VERSION_SPC4;
         b[3] = 0x12; // HISUP, response data format 2
         b[4] = (byte) (STANDARD_LENGTH - 5);
-        b[5] = 0x10; // TPGS 01b: implicit ALUA
+        b[5] = 0x18; // TPGS 01b: implicit ALUA; 3PC: EXTENDED COPY is served
         b[6] = 0x10; // MULTIP
         b[7] = 0x02; // CMDQUE
         LunIdentity id = lun == null ? null : lun.identity();

@@ -6,6 +6,7 @@ import io.jctl.core.lun.Lun;
 import io.jctl.core.lun.LunType;
 import io.jctl.core.port.Port;
 import io.jctl.core.sbc.BlockVpdPages;
+import io.jctl.core.tpc.ThirdPartyCopyVpd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +26,10 @@ public final class VpdPages {
     public static final int EXTENDED_INQUIRY = 0x86;
     public static final int MODE_PAGE_POLICY = 0x87;
     public static final int SCSI_PORTS = 0x88;
+    public static final int THIRD_PARTY_COPY = ThirdPartyCopyVpd.PAGE_CODE;
 
     private static final List<Integer> COMMON = List.of(SUPPORTED_PAGES, UNIT_SERIAL_NUMBER, DEVICE_IDENTIFICATION,
-            EXTENDED_INQUIRY, MODE_PAGE_POLICY, SCSI_PORTS);
+            EXTENDED_INQUIRY, MODE_PAGE_POLICY, SCSI_PORTS, THIRD_PARTY_COPY);
 
     /** Serial number field width in VPD 80h (CTL_SN_LEN). */
     static final int SERIAL_LENGTH = 16;
@@ -63,6 +65,7 @@ public final class VpdPages {
             case EXTENDED_INQUIRY -> extendedInquiry(lun);
             case MODE_PAGE_POLICY -> modePagePolicy(lun);
             case SCSI_PORTS -> scsiPorts(lun, cmd.target().portsOf(lun));
+            case THIRD_PARTY_COPY -> withHeader(lun, THIRD_PARTY_COPY, ThirdPartyCopyVpd.body(lun.type() == LunType.DIRECT));
             default -> BlockVpdPages.page(lun, code);
         };
     }
@@ -92,7 +95,8 @@ public final class VpdPages {
         return withHeader(lun, UNIT_SERIAL_NUMBER, body);
     }
 
-    static byte[] deviceIdentification(Lun lun, Port port) {
+    /** VPD 83h of {@code lun} as seen through {@code port} (null: LUN designators only). */
+    public static byte[] deviceIdentification(Lun lun, Port port) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // T10 vendor ID based: vendor (8, space padded) + device id, ASCII, associated with the LUN.
         byte[] t10 = new byte[8];

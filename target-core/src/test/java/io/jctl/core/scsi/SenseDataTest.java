@@ -47,4 +47,19 @@ class SenseDataTest {
     void encodingHonoursTheMaximumSenseLength() {
         assertEquals(8, SenseData.of(SenseKey.UNIT_ATTENTION, 0x29, 0x00).encode(false, 8).length);
     }
+
+    @Test
+    void commandSpecificInformationInBothFormats() {
+        SenseData s = SenseData.of(SenseKey.COPY_ABORTED, 0x0d, 0x01).withCommandSpecificInformation(3)
+                .withFieldPointer(false, 16, -1);
+        byte[] fixed = s.encode(false, 0);
+        assertArrayEquals(new byte[] {0, 0, 0, 3}, java.util.Arrays.copyOfRange(fixed, 8, 12));
+        assertEquals((byte) 0x80, fixed[15]);
+        byte[] desc = s.encode(true, 0);
+        assertEquals(20, desc[7], "command-specific (12) + sense key specific (8) descriptors");
+        assertEquals(0x01, desc[8]);
+        assertEquals(0x0a, desc[9]);
+        assertEquals(3, desc[19]);
+        assertEquals(0x02, desc[20]);
+    }
 }

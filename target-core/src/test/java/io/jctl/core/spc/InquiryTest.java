@@ -34,7 +34,7 @@ class InquiryTest {
         assertEquals(0x06, b[2]);
         assertEquals(0x12, b[3], "HISUP, format 2");
         assertEquals(91, b[4]);
-        assertEquals(0x10, b[5], "TPGS implicit");
+        assertEquals(0x18, b[5], "TPGS implicit, 3PC");
         assertEquals(0x10, b[6], "MULTIP");
         assertEquals(0x02, b[7], "CMDQUE");
         assertEquals("FREEBSD ", ascii(b, 8, 8));
@@ -76,23 +76,23 @@ class InquiryTest {
 
     @Test
     void unknownVpdPageIsInvalid() {
-        fx.command(cdb(0x12, 1, 0x8f, 0, 255, 0)).run(inquiry).assertInvalidCdbField(2, -1);
+        fx.command(cdb(0x12, 1, 0x8e, 0, 255, 0)).run(inquiry).assertInvalidCdbField(2, -1);
     }
 
     @Test
     void supportedPages() {
         byte[] b = inquiry(1, 0x00, 255);
-        assertArrayEquals(cdb(0, 0, 0, 9, 0x00, 0x80, 0x83, 0x86, 0x87, 0x88, 0xb0, 0xb1, 0xb2), b);
+        assertArrayEquals(cdb(0, 0, 0, 10, 0x00, 0x80, 0x83, 0x86, 0x87, 0x88, 0x8f, 0xb0, 0xb1, 0xb2), b);
         Fixtures proc = new Fixtures(LunType.PROCESSOR, 1, 512, Map.of());
         byte[] p = proc.command(cdb(0x12, 1, 0, 0, 255, 0)).run(inquiry).dataIn();
-        assertArrayEquals(cdb(3, 0, 0, 6, 0x00, 0x80, 0x83, 0x86, 0x87, 0x88), p);
+        assertArrayEquals(cdb(3, 0, 0, 7, 0x00, 0x80, 0x83, 0x86, 0x87, 0x88, 0x8f), p);
     }
 
     @Test
     void everyListedPageCanBeRead() {
         byte[] list = inquiry(1, 0x00, 255);
         for (int i = 4; i < list.length; i++) {
-            byte[] page = inquiry(1, list[i] & 0xff, 255);
+            byte[] page = inquiry(1, list[i] & 0xff, 1024);
             assertEquals(list[i], page[1]);
             assertEquals(page.length - 4, ((page[2] & 0xff) << 8) | (page[3] & 0xff), "page length");
         }

@@ -55,6 +55,18 @@ class TargetCoreTest {
     }
 
     @Test
+    void badProvisioningOptionsRefuseTheLunAndCloseItsStorage() {
+        assertEquals("option unmap=on: this storage cannot deallocate blocks (read-only, or a file system or device"
+                + " without hole punching / discard)",
+                refusal(config(0, "mem", 1 << 20, 512, null, null, Map.of("unmap", "on"))));
+        assertEquals("option unmap_max_lba: not a number: 'x'",
+                refusal(config(0, "mem", 1 << 20, 512, null, null, Map.of("unmap_max_lba", "x"))));
+        assertEquals(2, h.backend.opened.size());
+        assertTrue(h.backend.opened.get(0).closed);
+        assertTrue(h.backend.opened.get(1).closed);
+    }
+
+    @Test
     void lowestFreeIdAndCtlIdentityDefaults() throws Exception {
         h.disk(0);
         h.disk(2);

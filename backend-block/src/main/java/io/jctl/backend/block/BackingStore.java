@@ -67,19 +67,23 @@ record BackingStore(Path path, boolean device, long rdev) {
 
     /**
      * A block device's size: the kernel reports it in 512-byte sectors in {@code <sysDevBlock>/<major>:<minor>/size},
-     * whatever the device's logical block size. The device number decodes as glibc's {@code major()} and
-     * {@code minor()} do.
+     * whatever the device's logical block size.
      */
     static long deviceSize(Path sysDevBlock, long rdev) throws IOException {
-        long major = ((rdev >>> 8) & 0xfffL) | ((rdev >>> 32) & 0xfffff000L);
-        long minor = (rdev & 0xffL) | ((rdev >>> 12) & 0xffffff00L);
-        Path sizeFile = sysDevBlock.resolve(major + ":" + minor).resolve("size");
+        Path sizeFile = sysfsNode(sysDevBlock, rdev).resolve("size");
         String sectors = Files.readString(sizeFile).strip();
         try {
             return Math.multiplyExact(Long.parseLong(sectors), 512L);
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IOException("unexpected size '" + sectors + "' in " + sizeFile, e);
         }
+    }
+
+    /** {@code <sysDevBlock>/<major>:<minor>}, the device number decoded as glibc's {@code major()}/{@code minor()}. */
+    static Path sysfsNode(Path sysDevBlock, long rdev) {
+        long major = ((rdev >>> 8) & 0xfffL) | ((rdev >>> 32) & 0xfffff000L);
+        long minor = (rdev & 0xffL) | ((rdev >>> 12) & 0xffffff00L);
+        return sysDevBlock.resolve(major + ":" + minor);
     }
 
     /**

@@ -16,7 +16,8 @@ import java.nio.file.FileSystemException;
  * The {@code block} backend: LUNs stored in a regular file or a block device (ctl-facts §7.2). Options:
  * {@code file} (mandatory; relative names are taken from the working directory), {@code readonly},
  * {@code num_threads} (I/O threads per LUN, default 32 as CTL). A file that cannot be opened for writing
- * (EACCES, EROFS) is served read-only, as CTL does.
+ * (EACCES, EROFS) is served read-only, as CTL does. A writable file on a file system that punches holes, or a
+ * device that discards, can deallocate blocks (thin provisioning, {@link Deallocator}).
  */
 public final class BlockBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(BlockBackend.class);
@@ -69,10 +70,29 @@ public final class BlockBackend implements Backend {
         }
         try {
             long size = store.sizeFor(channel, spec.sizeBytes(), blockSize, readOnly);
-            return new BlockLun(store, channel, blockSize, size / blockSize, readOnly, (int) threads);
+            Deallocator deallocator = readOnly ? null : probeDeallocation(store, channel, blockSize);
+            return new BlockLun(store, channel, blockSize, size / blockSize, readOnly, (int) threads, deallocator);
         } catch (BackendConfigException | RuntimeException e) {
             closeQuietly(channel);
             throw e;
+        }
+    }
+
+    /**
+     * How the store deallocates: hole punching in a file (tried just past its end, where nothing lives), discard on
+     * a device that offers it; null when it cannot (the LUN is then fully provisioned).
+     */
+    private static Deallocator probeDeallocation(BackingStore store, FileChannel channel, int blockSize)
+            throws BackendConfigException {
+        try {
+            if (store.device()) {
+                return DeviceDiscard.probe(store, blockSize);
+            }
+            return FileHoles.probe(store.path(), store.currentSize(channel), blockSize);
+        } catch (LinkageError e) {
+            // JNA missing from the class path (a stale launcher jar): serve the LUN, fully provisioned
+            log.warn("block: {}: native calls unavailable ({}); served fully provisioned", store.path(), e.toString());
+            return null;
         }
     }
 

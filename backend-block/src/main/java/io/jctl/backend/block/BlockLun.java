@@ -3,6 +3,7 @@ package io.jctl.backend.block;
 import io.jctl.core.backend.BackendConfigException;
 import io.jctl.core.backend.BackendIoException;
 import io.jctl.core.backend.BackendLun;
+import io.jctl.core.backend.LbaStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -27,13 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One file or device LUN. I/O runs on the LUN's own pool of daemon threads with positional {@link FileChannel}
  * calls, straight between the channel and the buffers' memory. A write's future completes only once every byte is
- * in the channel (and, with FUA, forced to stable storage), so an acknowledged write is never lost.
+ * in the channel (and, with FUA, forced to stable storage), so an acknowledged write is never lost. With a
+ * {@link Deallocator} the LUN is thin: UNMAP deallocates the whole granules of a range and writes zeros over its
+ * unaligned edges, GET LBA STATUS asks the file where its data and holes are.
  */
 final class BlockLun implements BackendLun {
     private static final Logger log = LoggerFactory.getLogger(BlockLun.class);
     /** Idle I/O threads end after this long, so quiet LUNs hold no threads. */
     private static final long IDLE_SECONDS = 30;
     private static final long CLOSE_PROGRESS_SECONDS = 10;
+    /** GET LBA STATUS reports runs of at most this many blocks (its NUMBER OF LOGICAL BLOCKS field is 32-bit). */
+    static final long MAX_STATUS_RUN = 0xffffffffL;
+    /** Zeros for the unaligned edges of an UNMAP; read-only, each write uses a duplicate. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     private final BackingStore store;
     private final FileChannel channel;
@@ -41,21 +48,27 @@ final class BlockLun implements BackendLun {
     private final boolean readOnly;
     private final int threads;
     private final ThreadPoolExecutor executor;
+    /** Null when the store cannot deallocate: the LUN is fully provisioned. */
+    private final Deallocator deallocator;
     private volatile long blockCount;
     private volatile boolean closed;
 
-    BlockLun(BackingStore store, FileChannel channel, int blockSize, long blockCount, boolean readOnly, int threads) {
+    BlockLun(BackingStore store, FileChannel channel, int blockSize, long blockCount, boolean readOnly, int threads,
+             Deallocator deallocator) {
         this.store = store;
         this.channel = channel;
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.readOnly = readOnly;
         this.threads = threads;
+        this.deallocator = deallocator;
         this.executor = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), threadFactory(store));
         this.executor.allowCoreThreadTimeOut(true);
-        log.info("block: {} {} served as {} blocks of {} bytes, {} I/O threads{}", store.device() ? "device" : "file",
-                store.path(), blockCount, blockSize, threads, readOnly ? ", read-only" : "");
+        log.info("block: {} {} served as {} blocks of {} bytes, {} I/O threads{}{}",
+                store.device() ? "device" : "file", store.path(), blockCount, blockSize, threads,
+                readOnly ? ", read-only" : "",
+                deallocator == null ? "" : ", deallocates in " + deallocator.granularity() + "-byte units");
     }
 
     private static ThreadFactory threadFactory(BackingStore store) {
@@ -115,6 +128,61 @@ final class BlockLun implements BackendLun {
     @Override
     public CompletableFuture<Void> flush() {
         return closed ? CompletableFuture.failedFuture(noMedia()) : submit(new FlushOperation());
+    }
+
+    @Override
+    public boolean canUnmap() {
+        return deallocator != null && !readOnly;
+    }
+
+    @Override
+    public boolean unmapReadsZeros() {
+        return deallocator != null && deallocator.readsZeros();
+    }
+
+    @Override
+    public int unmapGranularity() {
+        return deallocator == null ? blockSize : deallocator.granularity();
+    }
+
+    @Override
+    public CompletableFuture<Void> unmap(long lba, long blocks, boolean anchor) {
+        BackendIoException refused = readOnly
+                ? new BackendIoException(BackendIoException.Kind.READ_ONLY, store.path() + " is read-only")
+                : deallocator == null || anchor
+                ? new BackendIoException(BackendIoException.Kind.UNSUPPORTED, store.path() + " cannot "
+                + (anchor ? "anchor" : "deallocate") + " blocks")
+                : check(lba, blocks, 0);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return blocks == 0 ? CompletableFuture.completedFuture(null)
+                : submit(new UnmapOperation(lba * blockSize, (lba + blocks) * blockSize));
+    }
+
+    @Override
+    public CompletableFuture<LbaStatus> lbaStatus(long lba) {
+        BackendIoException refused = check(lba, 1, 0);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        long limit = Math.min(blockCount - lba, MAX_STATUS_RUN);
+        if (deallocator == null || !deallocator.knowsHoles()) {
+            return CompletableFuture.completedFuture(new LbaStatus(LbaStatus.State.MAPPED, limit));
+        }
+        return submit(new StatusOperation(lba, limit));
+    }
+
+    @Override
+    public long blocksUsed() {
+        long bytes = deallocator == null ? -1 : deallocator.allocatedBytes();
+        return bytes < 0 ? -1 : bytes / blockSize;
+    }
+
+    @Override
+    public long blocksAvailable() {
+        long bytes = deallocator == null ? -1 : deallocator.availableBytes();
+        return bytes < 0 ? -1 : bytes / blockSize;
     }
 
     /** The reason an I/O of {@code blocks} blocks ({@code bytes} bytes) at {@code lba} cannot run, or null. */
@@ -267,6 +335,89 @@ final class BlockLun implements BackendLun {
         }
     }
 
+    /**
+     * UNMAP of the byte range {@code [start, end)}: the whole granules inside it are deallocated, the parts before
+     * the first and after the last are overwritten with zeros, so no byte of the range keeps its old data and no
+     * byte outside it is touched.
+     */
+    private final class UnmapOperation extends Operation<Void> {
+        private final long start;
+        private final long end;
+
+        UnmapOperation(long start, long end) {
+            this.start = start;
+            this.end = end;
+        }
+
+        @Override
+        void perform() throws IOException {
+            long granule = deallocator.granularity();
+            long first = (start + granule - 1) / granule * granule;
+            long last = end / granule * granule;
+            if (first < last) {
+                zero(start, first);
+                deallocator.deallocate(first, last - first);
+                zero(last, end);
+            } else {
+                zero(start, end);
+            }
+            complete(null);
+        }
+
+        private void zero(long from, long to) throws IOException {
+            long at = from;
+            while (at < to) {
+                ByteBuffer zeros = ZEROS.duplicate();
+                zeros.limit((int) Math.min(zeros.capacity(), to - at));
+                while (zeros.hasRemaining()) {
+                    at += channel.write(zeros, at);
+                }
+            }
+        }
+
+        @Override
+        String describe() {
+            return "unmap of " + (end - start) + " bytes at offset " + start;
+        }
+    }
+
+    /**
+     * GET LBA STATUS: a block is mapped when any of its bytes holds data. The run of mapped blocks ends at the
+     * block holding the next hole's start; a run of deallocated ones ends before the block holding the next data.
+     */
+    private final class StatusOperation extends Operation<LbaStatus> {
+        private final long lba;
+        private final long limit;
+
+        StatusOperation(long lba, long limit) {
+            this.lba = lba;
+            this.limit = limit;
+        }
+
+        @Override
+        void perform() throws IOException {
+            long position = lba * blockSize;
+            long end = position + limit * blockSize;
+            long data = deallocator.nextData(position);
+            LbaStatus status;
+            if (data >= 0 && data < position + blockSize) {
+                long hole = deallocator.nextHole(Math.max(position, data));
+                long runEnd = hole < 0 ? end : Math.min(end, hole);
+                long blocks = (runEnd - position + blockSize - 1) / blockSize;
+                status = new LbaStatus(LbaStatus.State.MAPPED, Math.max(1, Math.min(limit, blocks)));
+            } else {
+                long runEnd = data < 0 ? end : Math.min(end, data);
+                status = new LbaStatus(LbaStatus.State.DEALLOCATED, Math.max(1, (runEnd - position) / blockSize));
+            }
+            complete(status);
+        }
+
+        @Override
+        String describe() {
+            return "LBA status at LBA " + lba;
+        }
+    }
+
     @Override
     public synchronized void resize(long sizeBytes) throws BackendConfigException {
         if (closed) {
@@ -283,6 +434,14 @@ final class BlockLun implements BackendLun {
         info.put("file", store.path().toString());
         info.put("num_threads", Integer.toString(threads));
         info.put("readonly", readOnly ? "on" : "off");
+        long used = blocksUsed();
+        if (used >= 0) {
+            info.put("blocksused", Long.toString(used));
+        }
+        long available = blocksAvailable();
+        if (available >= 0) {
+            info.put("blocksavail", Long.toString(available));
+        }
         return Collections.unmodifiableMap(info);
     }
 
@@ -312,6 +471,9 @@ final class BlockLun implements BackendLun {
             channel.close();
         } catch (IOException e) {
             log.warn("block: closing {}: {}", store.path(), e.toString());
+        }
+        if (deallocator != null) {
+            deallocator.close();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

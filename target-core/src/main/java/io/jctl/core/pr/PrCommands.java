@@ -21,8 +21,7 @@ import static io.jctl.core.cdb.CommandFlag.OK_ON_STANDBY;
 
 /**
  * The reservation rows of the opcode table (ctl-facts §1.2, §6): RESERVE/RELEASE (6) and (10), PERSISTENT RESERVE
- * IN 00h-03h and OUT 00h-06h. REGISTER AND MOVE (OUT 07h) has no row, so it gets INVALID FIELD IN CDB pointing at
- * the service action, as in CTL.
+ * IN 00h-03h and OUT 00h-07h (CTL has no REGISTER AND MOVE).
  */
 public final class PrCommands {
     private static final Set<LunType> ALL = EnumSet.allOf(LunType.class);
@@ -60,6 +59,9 @@ public final class PrCommands {
                     UsageMasks.of(sa, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x07), null,
                     new PersistentReserveOut(out[sa])));
         }
+        rows.add(new OpcodeEntry(0x5f, 0x07, "PERSISTENT RESERVE OUT REGISTER AND MOVE", ALL, pr,
+                SerializationClass.RES, DataDirection.OUT, UsageMasks.of(0x07, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x07),
+                null, new RegisterAndMove()));
         return rows;
     }
 

@@ -84,11 +84,13 @@ public final class ReservationState implements LunState {
         return st;
     }
 
-    /** The state attached to a LUN by {@link #attach}. */
+    /** The state attached to a LUN by {@link #attach} (the precheck calls this for every command: no allocation). */
     public static ReservationState of(LunContext ctx) {
-        return ctx.state(ReservationState.class, () -> {
-            throw new IllegalStateException("no reservation state attached to " + ctx.lun());
-        });
+        return ctx.state(ReservationState.class, ReservationState::notAttached);
+    }
+
+    private static ReservationState notAttached() {
+        throw new IllegalStateException("no reservation state attached to this LUN (TargetCore.createLun does it)");
     }
 
     /** The key a LUN's saved reservations go under: its VPD 83h device identification, stable across restarts. */
@@ -394,6 +396,55 @@ public final class ReservationState implements LunState {
             c.log.add(me.initiatorPort() + " preempted the registration(s) of "
                     + c.preempted.stream().map(Nexus::initiatorPort).toList());
         }
+    }
+
+    /**
+     * REGISTER AND MOVE (SPC-4 5.14.8): the holder registers {@code destination} with {@code saKey} and hands it
+     * the reservation (same scope and type); with {@code unregister} the holder's own registration goes.
+     *
+     * @throws ScsiException RESERVATION CONFLICT when the caller is not registered with {@code key}, no
+     *                       reservation exists, it is of an All Registrants type, or the caller does not hold it;
+     *                       INVALID FIELD IN PARAMETER LIST for a zero SA key (byte 8) or the caller itself as the
+     *                       destination (byte 24); INTERNAL TARGET FAILURE when an APTPL save failed
+     */
+    public void registerAndMove(Nexus me, long key, long saKey, Nexus destination, boolean unregister,
+                                boolean aptpl) {
+        String moved;
+        synchronized (this) {
+            Pr before = pr;
+            Long mine = before.keys.get(me);
+            String refusal = mine == null ? "not registered"
+                    : key != mine ? "reservation key does not match the registered one"
+                    : !before.reserved() ? "there is no reservation"
+                    : before.type.allRegistrants() ? "an " + before.type + " reservation cannot move"
+                    : !me.equals(before.holder) ? "not the reservation holder" : null;
+            if (refusal != null) {
+                log.debug("{}: REGISTER AND MOVE from {} refused: {}", lun, me.initiatorPort(), refusal);
+                throw CONFLICT;
+            }
+            if (saKey == 0) {
+                log.debug("{}: REGISTER AND MOVE from {} refused: service action reservation key 0", lun,
+                        me.initiatorPort());
+                throw ScsiException.invalidFieldInParameterList(8, -1);
+            }
+            if (destination.equals(me)) {
+                log.debug("{}: REGISTER AND MOVE from {} refused: it names itself", lun, me.initiatorPort());
+                throw ScsiException.invalidFieldInParameterList(24, -1);
+            }
+            Map<Nexus, Long> keys = new LinkedHashMap<>(before.keys);
+            keys.put(destination, saKey);
+            if (unregister) {
+                keys.remove(me);
+            }
+            Pr after = new Pr(freeze(keys), before.type, destination, next(before), aptpl);
+            persist(before, after);
+            pr = after;
+            moved = before.type + " reservation moved from " + me.initiatorPort() + " to "
+                    + destination.initiatorPort() + " (relative port " + destination.portId() + "), key 0x"
+                    + Long.toHexString(saKey) + (unregister ? "; the old holder unregistered" : "")
+                    + (aptpl ? " (APTPL)" : "");
+        }
+        log.info("{}: {}", lun, moved);
     }
 
     private static long next(Pr p) {

@@ -32,13 +32,19 @@ public final class WriteSame implements CommandHandler {
     static final int NDOB = 0x01;
     /** The largest single write a pattern is streamed in. */
     static final int CHUNK_BYTES = 1 << 20;
+    /** Longer ranges have no extent (see {@link #extent}): one chunk of 512-byte blocks. */
+    static final long LONG_RANGE_BLOCKS = CHUNK_BYTES / 512;
 
-    /** The extent of the opcode rows: the range, or unknown (null, ordered conservatively) for "to the end". */
+    /**
+     * The extent of the opcode rows: the range, or unknown (null) for "to the end" and for ranges longer than
+     * {@link #LONG_RANGE_BLOCKS}. An unknown extent is ordered conservatively and keeps the command off the network
+     * thread (which runs RAM disk media commands inline), since a long WRITE SAME is many backend writes.
+     */
     public static LbaExtent extent(byte[] cdb) {
         boolean sixteen = (cdb[0] & 0xff) == 0x93;
         long lba = sixteen ? CdbFields.u64(cdb, 2) : CdbFields.u32(cdb, 2);
         long blocks = sixteen ? CdbFields.u32(cdb, 10) : CdbFields.u16(cdb, 7);
-        return blocks == 0 ? null : new LbaExtent(lba, blocks);
+        return blocks == 0 || blocks > LONG_RANGE_BLOCKS ? null : new LbaExtent(lba, blocks);
     }
 
     @Override

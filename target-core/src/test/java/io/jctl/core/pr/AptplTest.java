@@ -109,6 +109,27 @@ class AptplTest {
     }
 
     @Test
+    void registerAndMoveWithAptplSavesTheNewHolder() throws Exception {
+        MemoryStore store = new MemoryStore();
+        try (PrDriver d = new PrDriver(store)) {
+            Nexus a = d.nexus("a");
+            Nexus b = d.nexus("b");
+            d.register(a, 1);
+            d.reserve(a, 1, EX_AC);
+            byte[] tid = PersistentReserveIn.transportId(b);
+            byte[] list = new byte[24 + tid.length];
+            java.nio.ByteBuffer.wrap(list).putLong(0, 1).putLong(8, 2).putShort(18, (short) d.h.port.id())
+                    .putInt(20, tid.length);
+            list[17] = 0x02 | APTPL;
+            System.arraycopy(tid, 0, list, 24, tid.length);
+            d.ok(d.run(a, PrDriver.proutCdb(7, EX_AC, list.length), list));
+            SavedReservations saved = store.saved.get(LUN0);
+            assertEquals(List.of(new SavedReservations.Registrant(b.initiatorName(), b.initiatorPort(),
+                    b.portId(), 2, true)), saved.registrants());
+        }
+    }
+
+    @Test
     void removingTheLastRegistrationDeletesTheSavedState() throws Exception {
         MemoryStore store = new MemoryStore();
         try (PrDriver d = new PrDriver(store)) {

@@ -1,6 +1,7 @@
 package io.jctl.core.pr;
 
 import io.jctl.core.dispatch.LunAddress;
+import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.task.Nexus;
 import io.jctl.core.task.ScsiTask;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PERSISTENT RESERVE IN / OUT through the real dispatcher and opcode table (SPC-4 5.14, ctl-facts §6.2-6.3). */
@@ -147,9 +149,74 @@ class PersistentReservationTest {
         d.ok(d.out(a, RESERVE, WR_EX, 1, 0, 0x04 | PrDriver.APTPL));
     }
 
+    // ---- REGISTER AND MOVE ----
+
+    /** A REGISTER AND MOVE parameter list naming {@code to} through relative port {@code rtpi}. */
+    private static byte[] moveList(long key, long saKey, int flags, int rtpi, byte[] transportId) {
+        byte[] p = new byte[24 + transportId.length];
+        ByteBuffer.wrap(p).putLong(0, key).putLong(8, saKey).putShort(18, (short) rtpi)
+                .putInt(20, transportId.length);
+        p[17] = (byte) flags;
+        System.arraycopy(transportId, 0, p, 24, transportId.length);
+        return p;
+    }
+
+    private Completion move(Nexus from, int type, byte[] list) throws InterruptedException {
+        return d.run(from, PrDriver.proutCdb(7, type, list.length), list);
+    }
+
     @Test
-    void registerAndMoveIsAnInvalidServiceAction() throws Exception {
-        sense(d.run(a, PrDriver.proutCdb(7, 0, 24), new byte[24]), "5/24/00", 0xcc0001);
+    void registerAndMoveHandsTheReservationToAnotherInitiatorPort() throws Exception {
+        d.register(a, 1);
+        d.reserve(a, 1, WR_EX);
+        long gen = d.generation(a);
+        d.ok(move(a, WR_EX, moveList(1, 0xbbbb, 0x02, d.h.port.id(), PersistentReserveIn.transportId(b))));
+        assertArrayEquals(new long[] {0xbbbb, WR_EX}, d.reservation(b));
+        assertEquals(List.of(0xbbbbL), d.keys(b), "UNREG removed the old holder's registration");
+        assertEquals(gen + 1, d.generation(b));
+        assertEquals(ScsiStatus.GOOD, d.write(b).status());
+        conflict(d.write(a));
+    }
+
+    @Test
+    void registerAndMoveKeepsTheOldHolderRegisteredWithoutUnreg() throws Exception {
+        d.register(a, 1);
+        d.register(b, 2);
+        d.reserve(a, 1, EX_AC);
+        d.ok(move(a, EX_AC, moveList(1, 3, 0, d.h.port.id(), PersistentReserveIn.transportId(b))));
+        assertEquals(List.of(1L, 3L), d.keys(a), "b's key replaced, a still registered");
+        assertArrayEquals(new long[] {3, EX_AC}, d.reservation(b));
+    }
+
+    @Test
+    void registerAndMoveRefusals() throws Exception {
+        byte[] toB = PersistentReserveIn.transportId(b);
+        int port = d.h.port.id();
+        d.register(a, 1);
+        d.register(c, 3);
+        conflict(move(a, WR_EX, moveList(1, 2, 0, port, toB)));
+        d.reserve(c, 3, WR_EX);
+        conflict(move(a, WR_EX, moveList(1, 2, 0, port, toB)));
+        conflict(move(c, WR_EX, moveList(9, 2, 0, port, toB)));
+        sense(move(c, WR_EX, moveList(3, 0, 0, port, toB)), "5/26/00", 0x800008);
+        sense(move(c, WR_EX, moveList(3, 2, 0, port, PersistentReserveIn.transportId(c))), "5/26/00", 0x800018);
+        sense(move(c, WR_EX, moveList(3, 2, 0, port + 7, toB)), "5/26/00", 0x800012);
+        byte[] fibreChannel = toB.clone();
+        fibreChannel[0] = 0x40;
+        sense(move(c, WR_EX, moveList(3, 2, 0, port, fibreChannel)), "5/26/00", 0x8b0018);
+        byte[] nameOnly = toB.clone();
+        nameOnly[0] = 0x05;
+        sense(move(c, WR_EX, moveList(3, 2, 0, port, nameOnly)), "5/26/00", 0x8f0018);
+        sense(move(c, WR_EX, moveList(3, 2, PrDriver.APTPL, port, toB)), "5/26/00", 0x880011);
+        Completion shortList = d.run(c, PrDriver.proutCdb(7, WR_EX, 23), new byte[23]);
+        assertEquals("5/1a/00", Sense.code(shortList.sense()));
+        byte[] cut = moveList(3, 2, 0, port, toB);
+        ByteBuffer.wrap(cut).putInt(20, toB.length + 4);
+        assertEquals("5/1a/00", Sense.code(move(c, WR_EX, cut).sense()));
+        assertArrayEquals(new long[] {3, WR_EX}, d.reservation(c), "nothing moved");
+        d.ok(d.out(c, RELEASE, WR_EX, 3, 0, 0));
+        d.reserve(c, 3, EX_AC_AR);
+        conflict(move(c, EX_AC_AR, moveList(3, 2, 0, port, toB)));
     }
 
     @Test
@@ -416,6 +483,12 @@ class PersistentReservationTest {
             off += 24 + tidLen;
         }
         assertEquals(c.data().length, off);
+    }
+
+    @Test
+    void aLunContextWithoutAttachedReservationsIsAnError() {
+        LunContext bare = new LunContext(d.h.core.lun(0).orElseThrow());
+        assertThrows(IllegalStateException.class, () -> ReservationState.of(bare));
     }
 
     // ---- resets ----

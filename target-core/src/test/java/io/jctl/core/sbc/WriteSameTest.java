@@ -191,8 +191,10 @@ class WriteSameTest {
     }
 
     @Test
-    void extentIsUnknownForToTheEnd() {
+    void extentIsUnknownForToTheEndAndLongRanges() {
         assertNull(WriteSame.extent(ws10(0, 5, 0)));
         assertEquals(new io.jctl.core.cdb.LbaExtent(5, 7), WriteSame.extent(ws16(0, 5, 7)));
+        assertEquals(new io.jctl.core.cdb.LbaExtent(5, 2048), WriteSame.extent(ws10(0, 5, 2048)));
+        assertNull(WriteSame.extent(ws16(0, 5, 2049)), "long: ordered conservatively, run on a worker");
     }
 }

@@ -13,6 +13,10 @@ here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 cache="${1:?usage: build-vm.sh CACHE_DIR}"
 mkdir -p "$cache/debs"
 cache="$(readlink -f "$cache")"
+# One build at a time per cache: test classes (or two Maven runs) preparing the VM at once would otherwise remove
+# each other's work directory.
+exec 9> "$cache/.lock"
+flock 9
 
 # The cloud kernel is half the size of the generic one and still has iscsi_tcp, sd_mod and virtio_net as modules;
 # ext4, jbd2 and crc32c are built in.

@@ -6,7 +6,9 @@
 #   JCTL-VM DONE
 # then powers off. Parameters come from the kernel command line:
 #   jctl.portal=IP:PORT  jctl.target=IQN  jctl.initiator=IQN  jctl.lun=N  jctl.mib=N (MiB of file data to write)
-#   jctl.workloads=a,b,...  (default setup,discovery,login,inquiry,raw,ext4,relogin,xfs,logout; also badchap)
+#   jctl.portal2=IP:PORT (the same target through a second portal, for multipath)
+#   jctl.workloads=a,b,...  (default setup,discovery,login,inquiry,raw,fio,ext4,relogin,xfs,logout;
+#                           also badchap, trim, multipath)
 #   jctl.chap=USER:SECRET  jctl.chap_in=USER:SECRET (mutual CHAP: the target's name and secret)
 #   jctl.probe (boot, report BOOTED, power off)
 export PATH=/sbin:/bin
@@ -18,16 +20,18 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /run/lock/iscsi /var/lib/iscsi /mnt/fs /tmp/src
 
 portal=10.0.2.100:3260
+portal2=""
 target=iqn.2026-11.io.jctl:target0
 initiator=iqn.2026-11.io.jctl.vm:guest
 lun=0
 mib=32
-workloads="setup discovery login inquiry raw ext4 relogin xfs logout"
+workloads="setup discovery login inquiry raw fio ext4 relogin xfs logout"
 chap=""
 chap_in=""
 for arg in $(cat /proc/cmdline); do
     case "$arg" in
         jctl.portal=*) portal="${arg#*=}" ;;
+        jctl.portal2=*) portal2="${arg#*=}" ;;
         jctl.target=*) target="${arg#*=}" ;;
         jctl.initiator=*) initiator="${arg#*=}" ;;
         jctl.lun=*) lun="${arg#*=}" ;;
@@ -78,7 +82,7 @@ if grep -qw jctl.probe /proc/cmdline; then
 fi
 
 w_setup() {
-    for m in virtio_pci virtio_net iscsi_tcp sd_mod sg xfs; do
+    for m in virtio_pci virtio_net iscsi_tcp sd_mod sg xfs dm-multipath dm-round-robin; do
         modprobe "$m" || { say "modprobe $m failed"; return 1; }
     done
     ip link set lo up
@@ -182,12 +186,19 @@ w_inquiry() {
     sg_inq "/dev/$disk" || { say "sg_inq failed"; return 1; }
     vendor=$(sg_inq "/dev/$disk" | awk -F: '/Vendor identification/ { print $2 }' | oneline | tr -d ' ')
     for page in 0x00 0x80 0x83 0xb0 0xb2; do
-        sg_vpd -p "$page" "/dev/$disk" || { say "sg_vpd -p $page failed"; return 1; }
+        sg_vpd -p "$page" "/dev/$disk" > /tmp/vpd.$page || { say "sg_vpd -p $page failed"; return 1; }
+        cat /tmp/vpd.$page
     done
     cap=$(sg_readcap -l "/dev/$disk") || { say "sg_readcap -l failed"; return 1; }
     echo "$cap"
-    blocks=$(echo "$cap" | awk '/Device size:/ { print $3 }')
-    say "vendor=$vendor vpd=00,80,83,b0,b2 readcap16: $(echo "$cap" | grep -E 'Last LBA|Logical block length' | oneline)"
+    # logical block provisioning (0xb2) and the block limits' unmap fields (0xb0), as NAME=VALUE
+    lbp=$(sed -n 's/.*(\(LBPU\|LBPWS\|LBPWS10\|LBPRZ\)): *\([0-9]*\).*/\1=\2/p' /tmp/vpd.0xb2 | oneline)
+    unmap=$(awk -F: 'function f(name) { v = $2; gsub(/ /, "", v); printf "%s=%s ", name, v }
+                    /Maximum unmap LBA count/ { f("max_unmap_lba") }
+                    /Maximum unmap block descriptor count/ { f("max_unmap_descriptors") }
+                    /Optimal unmap granularity/ { f("unmap_granularity") }' /tmp/vpd.0xb0)
+    say "vendor=$vendor vpd=00,80,83,b0,b2 readcap16: $(echo "$cap" | grep -E 'Last LBA|Logical block length' | oneline)" \
+        "lbp: $lbp unmap: $unmap"
 }
 
 # Direct I/O on the raw device: random data of sizes from one 4 KiB block to 8 MiB (larger than one SCSI
@@ -219,6 +230,159 @@ w_raw() {
     done < /tmp/raw.list
     rm -f /tmp/raw.*
     say "$n regions (4 KiB to 8 MiB, one partly overwritten) written and read back with O_DIRECT, all equal"
+}
+
+# fio: random writes of 4 KiB to 64 KiB over 64 MiB of the raw device (O_DIRECT, libaio, queue depth 16), each
+# block carrying a crc32c of its content and its own offset, then every block read back and checked; a bad block
+# stops fio with an error (verify_fatal). Bounded: 64 MiB, at most 90 s.
+w_fio() {
+    /sbin/fio --name=jctl-verify --filename="/dev/$disk" --offset=64m --size=64m --rw=randwrite --bsrange=4k-64k \
+        --direct=1 --ioengine=libaio --iodepth=16 --verify=crc32c --do_verify=1 --verify_fatal=1 --thread \
+        --runtime=90 --output-format=json --output=/tmp/fio.json > /tmp/fio.err 2>&1
+    rc=$?
+    cat /tmp/fio.err /tmp/fio.json
+    # the job's error, and the bytes written and read (verify reads count as reads)
+    set -- $(awk '/"error" :/ && err == "" { gsub(/[^0-9]/, "", $3); err = $3 }
+                  /"read" : \{/ { sec = "r" } /"write" : \{/ { sec = "w" } /"trim" : \{/ { sec = "t" }
+                  /"io_bytes" :/ && sec != "" && !(sec in io) { gsub(/[^0-9]/, "", $3); io[sec] = $3 }
+                  END { print err + 0, io["w"] + 0, io["r"] + 0 }' /tmp/fio.json)
+    err=$1 written=$2 verified=$3
+    detail="fio randwrite 4k-64k iodepth=16 verify=crc32c: exit=$rc error=$err written=$written verified=$verified"
+    [ $rc -eq 0 ] && [ "$err" -eq 0 ] || { say "$detail $(grep -i -m 3 'verify\|bad\|error' /tmp/fio.err | oneline)"; return 1; }
+    [ "$written" -gt 0 ] && [ "$verified" -ge "$written" ] || { say "$detail: not everything written was verified"; return 1; }
+    say "$detail"
+}
+
+# Discard on a LUN with unmap: the kernel must see it (LBPU in VPD 0xb2, discard_max_bytes > 0); blkdiscard on the
+# raw device must make 8 MiB of random data read back as zeros (LBPRZ); fstrim on a mounted ext4 whose files were
+# deleted must trim something, and the file system stays clean.
+w_trim() {
+    sg_vpd -p lbpv "/dev/$disk" > /tmp/lbpv || { say "sg_vpd -p lbpv failed"; return 1; }
+    cat /tmp/lbpv
+    max=$(cat "/sys/block/$disk/queue/discard_max_bytes")
+    gran=$(cat "/sys/block/$disk/queue/discard_granularity")
+    grep -q '(LBPU): 1' /tmp/lbpv || { say "the LUN does not advertise UNMAP (LBPU=0), discard_max_bytes=$max"; return 1; }
+    [ "$max" -gt 0 ] || { say "LBPU=1 but the kernel sees no discard support (discard_max_bytes=0)"; return 1; }
+    sg_readcap -l "/dev/$disk" | grep -qi 'lbprz=1' || { say "LBPRZ=0: discarded blocks need not read as zeros"; return 1; }
+    off=$((256 << 20))
+    len=$((8 << 20))
+    dd if=/dev/urandom of="/dev/$disk" bs=1048576 count=8 seek=256 oflag=direct conv=notrunc ||
+        { say "direct write before blkdiscard failed"; return 1; }
+    blkdiscard -o $off -l $len "/dev/$disk" || { say "blkdiscard -o $off -l $len failed"; return 1; }
+    zeros=$(dd if=/dev/zero bs=1048576 count=8 2>/dev/null | sha256sum)
+    back=$(dd if="/dev/$disk" bs=1048576 count=8 skip=256 iflag=direct 2>/dev/null | sha256sum)
+    [ "$zeros" = "$back" ] || { say "8 MiB at $off do not read back as zeros after blkdiscard"; return 1; }
+    /sbin/mke2fs -t ext4 -F -q -E nodiscard "/dev/$disk" || { say "mke2fs failed"; return 1; }
+    mount -t ext4 "/dev/$disk" /mnt/fs || { say "mount failed"; return 1; }
+    dd if=/dev/urandom of=/mnt/fs/scratch bs=1048576 count=32 2>/dev/null && sync && rm /mnt/fs/scratch && sync ||
+        { say "writing and deleting a file failed"; umount /mnt/fs; return 1; }
+    trimmed=$(fstrim -v /mnt/fs) || { say "fstrim failed"; umount /mnt/fs; return 1; }
+    echo "$trimmed"
+    umount /mnt/fs || { say "umount failed"; return 1; }
+    bytes=$(echo "$trimmed" | sed -n 's/.*(\([0-9]*\) bytes).*/\1/p; s/.*: \([0-9]*\) bytes trimmed.*/\1/p' | head -n 1)
+    [ -n "$bytes" ] && [ "$bytes" -gt 0 ] || { say "fstrim trimmed nothing: $trimmed"; return 1; }
+    /sbin/e2fsck -fn "/dev/$disk" || { say "e2fsck -fn after fstrim reports problems"; return 1; }
+    say "LBPU=1 LBPRZ=1 discard_max_bytes=$max granularity=$gran; blkdiscard of 8 MiB reads back zeros;" \
+        "fstrim on ext4 trimmed $bytes bytes, e2fsck -fn clean"
+}
+
+# session_of IP: the sysfs directory of the iSCSI session whose connection goes to IP
+session_of() {
+    for s in /sys/class/iscsi_session/session*; do
+        for c in "$s"/device/connection*/iscsi_connection/connection*; do
+            [ "$(cat "$c/persistent_address" 2>/dev/null)" = "$1" ] && { echo "$s"; return 0; }
+        done
+    done
+    return 1
+}
+
+# disk_of SESSION_DIR: the block device of LUN $lun in that session, waiting for it up to 20 s
+disk_of() {
+    i=0
+    while [ $i -lt 200 ]; do
+        for d in "$1"/device/target*/*:*:*:"$lun"/block/*; do
+            [ -e "$d" ] && [ -b "/dev/$(basename "$d")" ] && { basename "$d"; return 0; }
+        done
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# paths_in MAP: the state of each path of a dm-multipath map as "MAJ:MIN A|F ..." (A active, F failed)
+paths_in() { dmsetup status "$1" | grep -o '[0-9]*:[0-9]* [AF]' | oneline; }
+
+# mp_io DEVICE MIB_OFFSET NAME: 16 MiB of random data through the map at MIB_OFFSET (O_DIRECT), read back and
+# compared; bounded by 90 s each way (a failed path holds I/O until iSCSI's replacement timeout, then dm-multipath
+# retries it on the other path)
+mp_io() {
+    dd if=/dev/urandom of=/tmp/mp.$3 bs=1048576 count=16 2>/dev/null
+    timeout 90 dd if=/tmp/mp.$3 of="$1" bs=1048576 count=16 seek="$2" oflag=direct conv=notrunc ||
+        { say "$3: writing 16 MiB through $1 failed or took over 90 s (paths: $(paths_in "$map"))"; return 1; }
+    timeout 90 dd if="$1" of=/tmp/mp.back bs=1048576 count=16 skip="$2" iflag=direct ||
+        { say "$3: reading 16 MiB through $1 failed or took over 90 s (paths: $(paths_in "$map"))"; return 1; }
+    [ "$(sha256sum < /tmp/mp.$3)" = "$(sha256sum < /tmp/mp.back)" ] ||
+        { say "$3: 16 MiB read back through $1 differ from what was written"; return 1; }
+}
+
+# dm-multipath over two portals of the same target: log in through the second portal too, let multipath assemble
+# one map of both paths (multibus: I/O goes down both), write and verify through it; then ask the host to take the
+# first portal's port offline (JCTL-VM REQUEST port-off 1: the target drops that session and refuses logins), wait
+# for the session to fail, write and verify again: I/O must go on over the second path, and what was written
+# before must still read back. Without udevd, each path's udev record (its WWID) is written here and libdevmapper
+# makes the /dev/mapper node itself (DM_DISABLE_UDEV).
+w_multipath() {
+    [ -n "$portal2" ] || { say "no jctl.portal2 given"; return 1; }
+    ip1=${portal%:*}
+    ip2=${portal2%:*}
+    iscsiadm -m node -T "$target" -p "$portal2" -o new &&
+        iscsiadm -m node -T "$target" -p "$portal2" --login || { say "login through $portal2 failed"; return 1; }
+    s1=$(session_of "$ip1") && s2=$(session_of "$ip2") || { say "no sessions to both $ip1 and $ip2"; return 1; }
+    # fail I/O on a lost path after 5 s (not iscsid.conf's 15 s) so that dm-multipath moves on quickly
+    echo 5 > "$s1/recovery_tmo" && echo 5 > "$s2/recovery_tmo" || { say "cannot set the sessions' recovery_tmo"; return 1; }
+    d1=$(disk_of "$s1") && d2=$(disk_of "$s2") || { say "no block device for LUN $lun in both sessions"; return 1; }
+    w1=$(cat "/sys/block/$d1/device/wwid")
+    w2=$(cat "/sys/block/$d2/device/wwid")
+    [ -n "$w1" ] && [ "$w1" = "$w2" ] || { say "the two paths show different WWIDs: '$w1' and '$w2'"; return 1; }
+    mkdir -p /run/udev/data /etc/multipath
+    # ID_SERIAL is multipath's WWID, ID_WWN what its default property blacklist exception looks for
+    uid=$(echo "$w1" | tr -c 'a-zA-Z0-9.\n' _)
+    for d in $d1 $d2; do
+        printf 'I:1\nE:ID_SERIAL=%s\nE:ID_WWN=%s\n' "$uid" "$uid" > "/run/udev/data/b$(cat "/sys/block/$d/dev")"
+    done
+    printf '%s\n' 'defaults {' '    user_friendly_names yes' '    find_multipaths off' '}' \
+        'overrides {' '    path_grouping_policy multibus' '    path_selector "round-robin 0"' '    path_checker tur' '    prio const' \
+        '    no_path_retry fail' '}' > /etc/multipath.conf
+    export DM_DISABLE_UDEV=1
+    timeout 60 multipath -v2 || { say "multipath -v2 failed"; return 1; }
+    timeout 30 multipath -ll
+    map=$(dmsetup ls --target multipath | awk 'NR == 1 { print $1 }')
+    [ -n "$map" ] && [ -b "/dev/mapper/$map" ] || { timeout 30 multipath -v3 -d > /dev/console 2>&1; say "multipath assembled no map over $d1 and $d2"; return 1; }
+    dev=/dev/mapper/$map
+    before=$(paths_in "$map")
+    [ "$(echo "$before" | grep -o ' A' | wc -l)" -eq 2 ] || { say "the map does not have two active paths: $before"; return 1; }
+    mp_io "$dev" 512 both || return 1
+    report REQUEST port-off 1
+    # the host takes the port offline: the session to the first portal leaves LOGGED_IN (bounded: 60 s)
+    i=0
+    while [ "$(cat "$s1/state" 2>/dev/null)" = LOGGED_IN ]; do
+        [ $i -lt 600 ] || { say "the session to $portal was still logged in 60 s after the port-off request"; return 1; }
+        sleep 0.1
+        i=$((i + 1))
+    done
+    state1=$(cat "$s1/state" 2>/dev/null)
+    mp_io "$dev" 640 one || return 1
+    after=$(paths_in "$map")
+    [ "$(echo "$after" | grep -o ' F' | wc -l)" -eq 1 ] || { say "expected one failed path after the port went offline: $after"; return 1; }
+    timeout 90 dd if="$dev" of=/tmp/mp.back bs=1048576 count=16 skip=512 iflag=direct &&
+        [ "$(sha256sum < /tmp/mp.both)" = "$(sha256sum < /tmp/mp.back)" ] ||
+        { say "the data written over both paths no longer reads back over one"; return 1; }
+    timeout 30 multipath -F
+    timeout 30 iscsiadm -m node -T "$target" -p "$portal2" --logout
+    rm -f /tmp/mp.*
+    say "map $map over $d1 ($portal) and $d2 ($portal2), WWID $w1, paths: $before;" \
+        "16 MiB written and verified over both; port of $portal taken offline (session $state1);" \
+        "16 MiB written and verified over the remaining path, earlier data intact; paths: $after"
 }
 
 # Files of known content: each starts with a 4 KiB block naming it (JCTL-VM-PAYLOAD ...) followed by random
@@ -299,6 +463,9 @@ for w in $workloads; do
         login) run login w_login discovery ;;
         inquiry) run inquiry w_inquiry login ;;
         raw) run raw w_raw login ;;
+        fio) run fio w_fio login ;;
+        trim) run trim w_trim login ;;
+        multipath) run multipath w_multipath login ;;
         ext4) run ext4 w_ext4 login ;;
         relogin) run relogin w_relogin ext4 ;;
         xfs) run xfs w_xfs login ;;

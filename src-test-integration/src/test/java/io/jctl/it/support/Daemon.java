@@ -344,7 +344,8 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    /** A port on 127.0.0.1 free right now (for a daemon's own listen address or a second portal). */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress("127.0.0.1", 0));

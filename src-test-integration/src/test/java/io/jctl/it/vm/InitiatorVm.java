@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -59,16 +63,83 @@ public final class InitiatorVm {
      * waits for it to power off. The console and result logs go to LOG_DIR.
      */
     public GuestRun run(String portal, GuestConfig guest, Path logDir) {
+        return run(portal, null, guest, logDir, request -> fail("the guest asked for " + request + " unexpectedly"));
+    }
+
+    /**
+     * {@link #run(String, GuestConfig, Path)} with a second portal (SECOND_PORTAL, may be null) forwarded to the
+     * guest's 10.0.2.101:3260, and ON_REQUEST called with the words of every {@code JCTL-VM REQUEST ...} line the
+     * guest prints while it runs (the multipath workload asks the host to take a port offline that way).
+     */
+    public GuestRun run(String portal, String secondPortal, GuestConfig guest, Path logDir,
+            Consumer<String> onRequest) {
         List<String> command = new ArrayList<>(List.of(scripts.resolve("run-vm.sh").toString(), "--portal", portal));
+        if (secondPortal != null) command.addAll(List.of("--portal2", secondPortal));
         command.addAll(guest.arguments());
         command.addAll(List.of("--cache", cache.toString(), "--logs", logDir.toString(),
                 "--timeout", Long.toString(GUEST_DEADLINE.toSeconds())));
-        ToolResult result = Tools.run(RUN_DEADLINE, command);
+        Path results = logDir.resolve("vm-results.log");
+        ToolResult result;
+        try (RequestWatcher watcher = new RequestWatcher(results, onRequest)) {
+            result = Tools.run(RUN_DEADLINE, command);
+        }
         if (!result.timedOut() && result.exitCode() == UNAVAILABLE) {
             unavailable(result.output().strip());
         }
-        return new GuestRun(result, GuestReport.parse(read(logDir.resolve("vm-results.log"))),
-                logDir.resolve("vm-console.log"));
+        return new GuestRun(result, GuestReport.parse(read(results)), logDir.resolve("vm-console.log"));
+    }
+
+    /**
+     * Follows the guest's result log while it runs and hands each {@code JCTL-VM REQUEST} line to a handler, once.
+     * The log of an earlier run is deleted first so that none of its requests is answered again.
+     */
+    private static final class RequestWatcher implements AutoCloseable {
+        private static final String PREFIX = "JCTL-VM REQUEST ";
+        private final Path results;
+        private final Consumer<String> onRequest;
+        private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vm-request-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        private int handled;
+        private volatile AssertionError failure;
+
+        RequestWatcher(Path results, Consumer<String> onRequest) {
+            this.results = results;
+            this.onRequest = onRequest;
+            try {
+                Files.deleteIfExists(results);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            poller.scheduleWithFixedDelay(this::poll, 200, 200, TimeUnit.MILLISECONDS);
+        }
+
+        private void poll() {
+            List<String> requests = read(results).replace("\r", "").lines()
+                    .filter(line -> line.startsWith(PREFIX) && line.length() > PREFIX.length()).toList();
+            while (handled < requests.size() && failure == null) {
+                String request = requests.get(handled++).substring(PREFIX.length()).strip();
+                System.out.println("guest request: " + request);
+                try {
+                    onRequest.accept(request);
+                } catch (AssertionError e) {
+                    failure = e;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            poller.shutdownNow();
+            try {
+                poller.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure != null) throw failure;
+        }
     }
 
     /** A log directory for one VM run under target/it-logs/vm. */

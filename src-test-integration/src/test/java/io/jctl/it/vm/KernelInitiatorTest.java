@@ -59,12 +59,22 @@ class KernelInitiatorTest {
         String details = passed("inquiry");
         assertTrue(details.contains("FREEBSD"), details);
         assertTrue(details.contains("Logical block length=512 bytes"), details);
+        // VPD 0xb2 and 0xb0's unmap fields were read and reported (the default LUN is fully provisioned)
+        assertTrue(details.contains("lbp: LBPU=") && details.contains("max_unmap_lba="), details);
     }
 
     @Test
     void directIoOnTheRawDeviceReadsBackWhatWasWritten() {
         String details = passed("raw");
         assertTrue(details.contains("all equal"), details);
+    }
+
+    @Test
+    void fioRandomWritesVerifiedWithCrc32cOnTheRawDevice() {
+        // up to 64 MiB written (90 s bound), every block read back and its crc32c checked (verify_fatal: a bad
+        // block fails fio); the guest also fails unless everything written was verified
+        String details = passed("fio");
+        assertTrue(details.contains("exit=0 error=0"), details);
     }
 
     @Test

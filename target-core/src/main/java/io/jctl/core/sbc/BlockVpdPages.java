@@ -16,7 +16,7 @@ public final class BlockVpdPages {
             LOGICAL_BLOCK_PROVISIONING);
 
     /** Threshold exponent of the provisioning page: thresholds count in 2^11 = 2048-block units, as CTL. */
-    static final int THRESHOLD_EXPONENT = 11;
+    public static final int THRESHOLD_EXPONENT = 11;
 
     private BlockVpdPages() {
     }

@@ -42,6 +42,24 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void provisioningPageWhereTheStorageCounts() {
+        fx.storage.counts(3 * 2048 + 5, -1);
+        assertArrayEquals(cdb(0, 0, 0, 5, 0x00, 0x0c, 0x0d, 0x19, 0x2f),
+                fx.command(logSense(0, 0, 255)).run(new LogSense()).dataIn());
+        byte[] b = fx.command(logSense(0x0c, 0, 255)).run(new LogSense()).dataIn();
+        assertArrayEquals(cdb(0x8c, 0, 0, 12, 0, 2, 3, 8, 0, 0, 0, 3, 1, 0, 0, 0), b, "DS; used only, 2048-block units");
+        fx.storage.counts(0, 0x1_0000_0000L * 2048 + 4096);
+        b = fx.command(logSense(0x0c, 0, 255)).run(new LogSense()).dataIn();
+        assertEquals(4 + 24, b.length);
+        assertArrayEquals(cdb(0, 1, 3, 8, 0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0), Arrays.copyOfRange(b, 4, 16),
+                "available, capped at 32 bits");
+        assertArrayEquals(cdb(0, 2, 3, 8, 0, 0, 0, 0, 1, 0, 0, 0), Arrays.copyOfRange(b, 16, 28));
+        Fixtures processor = new Fixtures(LunType.PROCESSOR, 10, 512, Map.of());
+        processor.storage.counts(1, 1);
+        processor.command(logSense(0x0c, 0, 255)).run(new LogSense()).assertInvalidCdbField(2, -1);
+    }
+
+    @Test
     void unsupportedLogPages() {
         fx.command(logSense(0x0c, 0, 255)).run(new LogSense()).assertInvalidCdbField(2, -1);
         fx.command(logSense(0x0d, 0x01, 255)).run(new LogSense()).assertInvalidCdbField(3, -1);

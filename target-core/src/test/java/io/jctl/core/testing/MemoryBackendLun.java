@@ -41,6 +41,8 @@ public final class MemoryBackendLun implements BackendLun {
     public final java.util.List<Long> prefetched = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean cacheEverything;
     private volatile long atomicWriteBlocks;
+    private volatile long blocksUsed = -1;
+    private volatile long blocksAvailable = -1;
 
     public MemoryBackendLun(long blockCount, int blockSize) {
         this.blockSize = blockSize;
@@ -136,6 +138,22 @@ public final class MemoryBackendLun implements BackendLun {
     /** What {@link #atomicWriteBlocks()} answers (0 at first: no atomic writes). */
     public void atomicWrites(long blocks) {
         this.atomicWriteBlocks = blocks;
+    }
+
+    /** What {@link #blocksUsed()} and {@link #blocksAvailable()} answer (-1 at first: not counted). */
+    public void counts(long used, long available) {
+        this.blocksUsed = used;
+        this.blocksAvailable = available;
+    }
+
+    @Override
+    public long blocksUsed() {
+        return blocksUsed;
+    }
+
+    @Override
+    public long blocksAvailable() {
+        return blocksAvailable;
     }
 
     @Override

@@ -180,8 +180,8 @@ class CopyResultsTest {
             switch (type) {
                 case 0x0001 -> {
                     byte[] list = Arrays.copyOfRange(page, off + 5, off + 5 + page[off + 4]);
-                    assertArrayEquals(new byte[] {(byte) 0x83, 3, 0x00, 0x01, 0x1c, (byte) 0x84, 4, 0, 3, 4, 5},
-                            list);
+                    assertArrayEquals(new byte[] {(byte) 0x83, 5, 0x00, 0x01, 0x10, 0x11, 0x1c,
+                        (byte) 0x84, 5, 0, 3, 4, 5, 7}, list);
                 }
                 case 0x0008 -> {
                     assertEquals(64, CdbFields.u16(page, off + 8));
@@ -192,12 +192,18 @@ class CopyResultsTest {
                         Arrays.copyOfRange(page, off + 4, off + 7));
                 case 0x0082 -> assertEquals(0xffff, CdbFields.u16(page, off + 6));
                 case 0x8001 -> assertEquals(255, CdbFields.u32(page, off + 4));
+                case 0x0000 -> assertEquals(600, CdbFields.u32(page, off + 12), "maximum inactivity timeout");
+                case 0x0106 -> assertEquals(48, CdbFields.u16(page, off + 38), "block ROD token features");
+                case 0x0108 -> {
+                    assertEquals(0x00010000L, CdbFields.u32(page, off + 8));
+                    assertEquals(0xffff0001L, CdbFields.u32(page, off + 8 + 64));
+                }
                 default -> throw new AssertionError("unexpected descriptor " + Integer.toHexString(type));
             }
             seen++;
             off += 4 + len;
         }
-        assertEquals(5, seen);
+        assertEquals(8, seen);
         byte[] std = h.run(a, 0, new byte[] {0x12, 0, 0, 0, 96, 0}).data();
         assertEquals(0x08, std[5] & 0x08, "3PC");
     }

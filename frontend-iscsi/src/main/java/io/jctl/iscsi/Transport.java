@@ -36,9 +36,13 @@ final class Transport {
         return false;
     }
 
-    /** @param threads 0: one per CPU (more loops than cores only add context switches) */
+    /**
+     * @param threads 0: the JVM property {@code jctl.iscsi.eventLoops} if set, else one per CPU (more loops than
+     *                cores only add context switches)
+     */
     static EventLoopGroup eventLoops(String name, int threads) {
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int n = threads > 0 ? threads
+                : Math.max(1, Integer.getInteger("jctl.iscsi.eventLoops", Runtime.getRuntime().availableProcessors()));
         DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
         return EPOLL ? new EpollEventLoopGroup(n, factory) : new NioEventLoopGroup(n, factory);
     }

@@ -84,11 +84,13 @@ public final class ReservationState implements LunState {
         return st;
     }
 
-    /** The state attached to a LUN by {@link #attach}. */
+    /** The state attached to a LUN by {@link #attach} (the precheck calls this for every command: no allocation). */
     public static ReservationState of(LunContext ctx) {
-        return ctx.state(ReservationState.class, () -> {
-            throw new IllegalStateException("no reservation state attached to " + ctx.lun());
-        });
+        return ctx.state(ReservationState.class, ReservationState::notAttached);
+    }
+
+    private static ReservationState notAttached() {
+        throw new IllegalStateException("no reservation state attached to this LUN (TargetCore.createLun does it)");
     }
 
     /** The key a LUN's saved reservations go under: its VPD 83h device identification, stable across restarts. */

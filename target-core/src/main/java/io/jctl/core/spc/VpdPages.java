@@ -65,7 +65,7 @@ public final class VpdPages {
             case EXTENDED_INQUIRY -> extendedInquiry(lun);
             case MODE_PAGE_POLICY -> modePagePolicy(lun);
             case SCSI_PORTS -> scsiPorts(lun, cmd.target().portsOf(lun));
-            case THIRD_PARTY_COPY -> withHeader(lun, THIRD_PARTY_COPY, ThirdPartyCopyVpd.body());
+            case THIRD_PARTY_COPY -> withHeader(lun, THIRD_PARTY_COPY, ThirdPartyCopyVpd.body(lun.type() == LunType.DIRECT));
             default -> BlockVpdPages.page(lun, code);
         };
     }

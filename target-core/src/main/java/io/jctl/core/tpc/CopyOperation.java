@@ -21,6 +21,7 @@ public final class CopyOperation {
     private volatile SenseData sense;
     private volatile long endedAt;
     private volatile boolean abortRequested;
+    private volatile byte[] rodToken;
 
     CopyOperation(String initiatorPort, long listId, int serviceAction, boolean tracked) {
         this.initiatorPort = initiatorPort;
@@ -73,6 +74,15 @@ public final class CopyOperation {
         return sense;
     }
 
+    /** The ROD token a POPULATE TOKEN created (RECEIVE ROD TOKEN INFORMATION returns it), or null. */
+    public byte[] rodToken() {
+        return rodToken;
+    }
+
+    void setRodToken(byte[] token) {
+        rodToken = token;
+    }
+
     long endedAt() {
         return endedAt;
     }
@@ -86,9 +96,10 @@ public final class CopyOperation {
         abortRequested = true;
     }
 
-    void chunkDone(long bytes) {
+    /** One chunk of {@code bytes} moved with {@code ops} internal reads and writes. */
+    void chunkDone(long bytes, int ops) {
         bytesTransferred += bytes;
-        operations += 2;
+        operations += ops;
     }
 
     void segmentDone() {

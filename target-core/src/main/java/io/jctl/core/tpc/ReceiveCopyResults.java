@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.util.function.LongSupplier;
 
 /**
- * RECEIVE COPY RESULTS (84h): COPY STATUS (LID1, 00h), OPERATING PARAMETERS (03h), FAILURE DETAILS (LID1, 04h) and
- * COPY STATUS (LID4, 05h). A finished copy is forgotten once its status or failure details were returned; an
+ * RECEIVE COPY RESULTS (84h): COPY STATUS (LID1, 00h), OPERATING PARAMETERS (03h), FAILURE DETAILS (LID1, 04h),
+ * COPY STATUS (LID4, 05h) and RECEIVE ROD TOKEN INFORMATION (07h). A finished copy is forgotten once its status or failure details were returned; an
  * unknown list identifier is INVALID FIELD IN CDB at the list identifier, as in CTL.
  */
 final class ReceiveCopyResults implements CommandHandler {
@@ -24,6 +24,7 @@ final class ReceiveCopyResults implements CommandHandler {
     static final int OPERATING_PARAMETERS = 0x03;
     static final int FAILURE_DETAILS = 0x04;
     static final int COPY_STATUS_LID4 = 0x05;
+    static final int ROD_TOKEN_INFORMATION = 0x07;
 
     /** COPY OPERATION STATUS codes. */
     private static final int IN_PROGRESS = 0x00;
@@ -55,7 +56,8 @@ final class ReceiveCopyResults implements CommandHandler {
             throw ScsiException.lunNotSupported();
         }
         CopyOperations operations = ctx.state(CopyOperations.class, () -> new CopyOperations(nanoClock));
-        long listId = serviceAction == COPY_STATUS_LID4 ? CdbFields.u32(cdb, 2) : CdbFields.u8(cdb, 2);
+        long listId = serviceAction == COPY_STATUS_LID4 || serviceAction == ROD_TOKEN_INFORMATION
+                ? CdbFields.u32(cdb, 2) : CdbFields.u8(cdb, 2);
         CopyOperation op = operations.find(cmd.nexus(), listId);
         if (op == null || serviceAction == FAILURE_DETAILS && !op.ended()) {
             log.debug("{}: no {} copy list {} for this initiator", cmd.task(), op == null ? "known" : "finished",
@@ -67,6 +69,7 @@ final class ReceiveCopyResults implements CommandHandler {
         byte[] data = switch (serviceAction) {
             case COPY_STATUS_LID1 -> statusLid1(op);
             case FAILURE_DETAILS -> failureDetails(op, sense);
+            case ROD_TOKEN_INFORMATION -> rodTokenInformation(op, sense);
             default -> statusLid4(op, sense);
         };
         operations.forget(op);
@@ -74,7 +77,8 @@ final class ReceiveCopyResults implements CommandHandler {
     }
 
     static byte[] operatingParameters() {
-        int[] descriptors = {CopyLimits.SEGMENT_BLOCK_TO_BLOCK, CopyLimits.CSCD_IDENTIFICATION};
+        int[] descriptors = {CopyLimits.SEGMENT_BLOCK_TO_BLOCK, CopyLimits.SEGMENT_VERIFY_CSCD,
+            CopyLimits.CSCD_IDENTIFICATION};
         byte[] b = new byte[44 + descriptors.length];
         CdbFields.put32(b, 0, b.length - 4);
         b[4] = 0x01; // SNLID: lists without a list identifier are supported
@@ -122,6 +126,20 @@ final class ReceiveCopyResults implements CommandHandler {
         }
         CdbFields.put16(b, 58, sense.length);
         System.arraycopy(sense, 0, b, 60, sense.length);
+        return b;
+    }
+
+    /** The LID4 status, then the ROD token descriptors: length, 2 reserved bytes and the 512-byte token. */
+    private static byte[] rodTokenInformation(CopyOperation op, byte[] sense) {
+        byte[] status = statusLid4(op, sense);
+        byte[] token = op.rodToken();
+        int tokenLength = token == null ? 0 : 2 + token.length;
+        byte[] b = java.util.Arrays.copyOf(status, status.length + 4 + tokenLength);
+        CdbFields.put32(b, 0, b.length - 4);
+        CdbFields.put32(b, status.length, tokenLength);
+        if (token != null) {
+            System.arraycopy(token, 0, b, status.length + 6, token.length);
+        }
         return b;
     }
 

@@ -1,6 +1,7 @@
 package io.jctl.core.pr;
 
 import io.jctl.core.dispatch.LunAddress;
+import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.task.Nexus;
 import io.jctl.core.task.ScsiTask;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PERSISTENT RESERVE IN / OUT through the real dispatcher and opcode table (SPC-4 5.14, ctl-facts §6.2-6.3). */
@@ -481,6 +483,12 @@ class PersistentReservationTest {
             off += 24 + tidLen;
         }
         assertEquals(c.data().length, off);
+    }
+
+    @Test
+    void aLunContextWithoutAttachedReservationsIsAnError() {
+        LunContext bare = new LunContext(d.h.core.lun(0).orElseThrow());
+        assertThrows(IllegalStateException.class, () -> ReservationState.of(bare));
     }
 
     // ---- resets ----

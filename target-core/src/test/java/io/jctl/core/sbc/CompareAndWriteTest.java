@@ -1,16 +1,23 @@
 package io.jctl.core.sbc;
 
+import io.jctl.core.dispatch.LunAddress;
 import io.jctl.core.scsi.ScsiException;
 import io.jctl.core.scsi.ScsiStatus;
+import io.jctl.core.task.DataDirection;
 import io.jctl.core.task.Nexus;
+import io.jctl.core.task.ScsiTask;
+import io.jctl.core.task.TaskAttribute;
 import io.jctl.core.testing.CoreHarness;
 import io.jctl.core.testing.FakeCommand;
 import io.jctl.core.testing.Fixtures;
 import io.jctl.core.testing.RecordingTransport;
 import io.jctl.core.testing.Sense;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 import static io.jctl.core.sbc.ReadWriteTest.rw16;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -110,6 +117,37 @@ class CompareAndWriteTest {
         assertEquals(-1, small.requestedDataOut, "refused before any transfer");
         fx.command(caw(0, 0, 1), new byte[4 * 512]).run(caw).assertInvalidCdbField(13, -1);
         assertEquals(0, fx.storage.reads + fx.storage.writes);
+    }
+
+    @Test
+    void noWriteGetsBetweenTheCompareAndTheWrite() throws Exception {
+        try (CoreHarness h = CoreHarness.standard()) {
+            h.dataDisk(0);
+            Nexus a = h.nexus("a");
+            Nexus b = h.nexus("b");
+            h.clearUnitAttentions(a, 0);
+            h.clearUnitAttentions(b, 0);
+            Arrays.fill(h.stores.get(0).bytes(), 0, 512, (byte) 'A');
+            ScsiTask caw = new ScsiTask(a, LunAddress.encode(0), 100, TaskAttribute.SIMPLE, caw(0, 0, 1), 1024,
+                    DataDirection.OUT, h.transport);
+            h.core.submit(caw);
+            CompletableFuture<ByteBuf> cawData = h.transport.receives.get(caw);
+            assertTrue(cawData != null && !h.done(caw), "COMPARE AND WRITE waits for its Data-Out");
+
+            byte[] write10 = Fixtures.cdb(0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0);
+            ScsiTask hoq = new ScsiTask(b, LunAddress.encode(0), 101, TaskAttribute.HEAD_OF_QUEUE, write10, 512,
+                    DataDirection.OUT, h.transport);
+            h.core.submit(hoq);
+            assertTrue(!h.transport.receives.containsKey(hoq) && !h.done(hoq),
+                    "a HEAD OF QUEUE write to the range waits");
+
+            cawData.complete(Unpooled.wrappedBuffer(fill(1, 'A', 'B')));
+            assertEquals(ScsiStatus.GOOD, h.transport.await(caw).status());
+            assertEquals('B', h.stores.get(0).bytes()[0]);
+            h.transport.receives.get(hoq).complete(Unpooled.wrappedBuffer(fill(1, 'C', 'C'), 0, 512));
+            assertEquals(ScsiStatus.GOOD, h.transport.await(hoq).status());
+            assertEquals('C', h.stores.get(0).bytes()[0], "the write ran after, not inside, the compare and write");
+        }
     }
 
     @Test

@@ -92,7 +92,7 @@ class InquiryTest {
     void everyListedPageCanBeRead() {
         byte[] list = inquiry(1, 0x00, 255);
         for (int i = 4; i < list.length; i++) {
-            byte[] page = inquiry(1, list[i] & 0xff, 255);
+            byte[] page = inquiry(1, list[i] & 0xff, 1024);
             assertEquals(list[i], page[1]);
             assertEquals(page.length - 4, ((page[2] & 0xff) << 8) | (page[3] & 0xff), "page length");
         }

@@ -152,17 +152,15 @@ class CopyResultsTest {
     @Test
     void operatingParameters() throws Exception {
         byte[] d = status(a, 0x03, 0).data();
-        assertEquals(46, d.length);
-        assertEquals(42, CdbFields.u32(d, 0));
+        assertEquals(47, d.length);
+        assertEquals(43, CdbFields.u32(d, 0));
         assertEquals(1, d[4], "SNLID");
         assertEquals(64, CdbFields.u16(d, 8));
         assertEquals(64, CdbFields.u16(d, 10));
         assertEquals(8192, CdbFields.u32(d, 12));
         assertEquals(0, CdbFields.u32(d, 20), "no inline data");
         assertEquals(255, CdbFields.u16(d, 34));
-        assertEquals(2, d[43]);
-        assertEquals(0x02, d[44]);
-        assertEquals((byte) 0xe4, d[45]);
+        assertArrayEquals(new byte[] {3, 0x02, 0x07, (byte) 0xe4}, Arrays.copyOfRange(d, 43, 47));
         assertEquals(10, h.run(a, 0, receive(0x03, 0, 10)).data().length, "cut to the allocation length");
     }
 
@@ -180,24 +178,30 @@ class CopyResultsTest {
             switch (type) {
                 case 0x0001 -> {
                     byte[] list = Arrays.copyOfRange(page, off + 5, off + 5 + page[off + 4]);
-                    assertArrayEquals(new byte[] {(byte) 0x83, 3, 0x00, 0x01, 0x1c, (byte) 0x84, 4, 0, 3, 4, 5},
-                            list);
+                    assertArrayEquals(new byte[] {(byte) 0x83, 5, 0x00, 0x01, 0x10, 0x11, 0x1c,
+                        (byte) 0x84, 5, 0, 3, 4, 5, 7}, list);
                 }
                 case 0x0008 -> {
                     assertEquals(64, CdbFields.u16(page, off + 8));
                     assertEquals(64, CdbFields.u16(page, off + 10));
                     assertEquals(8192, CdbFields.u32(page, off + 12));
                 }
-                case 0x0081 -> assertArrayEquals(new byte[] {2, 0x02, (byte) 0xe4},
-                        Arrays.copyOfRange(page, off + 4, off + 7));
+                case 0x0081 -> assertArrayEquals(new byte[] {3, 0x02, 0x07, (byte) 0xe4},
+                        Arrays.copyOfRange(page, off + 4, off + 8));
                 case 0x0082 -> assertEquals(0xffff, CdbFields.u16(page, off + 6));
                 case 0x8001 -> assertEquals(255, CdbFields.u32(page, off + 4));
+                case 0x0000 -> assertEquals(600, CdbFields.u32(page, off + 12), "maximum inactivity timeout");
+                case 0x0106 -> assertEquals(48, CdbFields.u16(page, off + 38), "block ROD token features");
+                case 0x0108 -> {
+                    assertEquals(0x00010000L, CdbFields.u32(page, off + 8));
+                    assertEquals(0xffff0001L, CdbFields.u32(page, off + 8 + 64));
+                }
                 default -> throw new AssertionError("unexpected descriptor " + Integer.toHexString(type));
             }
             seen++;
             off += 4 + len;
         }
-        assertEquals(5, seen);
+        assertEquals(8, seen);
         byte[] std = h.run(a, 0, new byte[] {0x12, 0, 0, 0, 96, 0}).data();
         assertEquals(0x08, std[5] & 0x08, "3PC");
     }

@@ -1,0 +1,206 @@
+package io.jctl.core.tpc;
+
+import io.jctl.core.backend.BackendIoException;
+import io.jctl.core.cdb.LbaExtent;
+import io.jctl.core.dispatch.Command;
+import io.jctl.core.dispatch.LunContext;
+import io.jctl.core.lun.Lun;
+import io.jctl.core.scsi.ScsiException;
+import io.jctl.core.scsi.ScsiStatus;
+import io.jctl.core.scsi.SenseData;
+import io.jctl.core.scsi.SenseKey;
+import io.jctl.core.serial.SerializationClass;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Moves blocks on behalf of a copy command, in chunks of at most 1 MiB: each chunk a READ ordered in the source
+ * LUN's task set and then a WRITE ordered in the destination LUN's task set, as CTL's internal copy port issues
+ * them. So a copy never races an initiator's write to the blocks it reads or writes, and resets, LUN removal and
+ * ABORT TASK stop it between chunks. Copies run on threads of their own ({@link #THREADS}) and wait there for each
+ * chunk, so a long copy never occupies a LUN's worker lane.
+ */
+final class BlockMover {
+    private static final Logger log = LoggerFactory.getLogger(BlockMover.class);
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+    static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jctl-tpc-" + THREAD_IDS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The copy stopped on request: ABORT TASK / reset of the copy command, or COPY OPERATION ABORT. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The copy failed; {@code sense} is the COPY ABORTED sense without the segment number. */
+    static final class Failure extends RuntimeException {
+        final SenseData sense;
+
+        Failure(SenseData sense, String why) {
+            super(why, null, false, false);
+            this.sense = sense;
+        }
+    }
+
+    private final Command cmd;
+    private final CopyOperation op;
+
+    BlockMover(Command cmd, CopyOperation op) {
+        this.cmd = cmd;
+        this.op = op;
+    }
+
+    static SenseData copyAborted(int asc, int ascq) {
+        return SenseData.of(SenseKey.COPY_ABORTED, asc, ascq);
+    }
+
+    /** Copies {@code bytes} (whole blocks on both sides) from {@code src} at {@code srcLba} to {@code dst}. */
+    void move(Lun src, long srcLba, Lun dst, long dstLba, long bytes) {
+        int srcBlock = src.storage().blockSize();
+        int dstBlock = dst.storage().blockSize();
+        if (bytes == 0) {
+            return;
+        }
+        if (bytes % srcBlock != 0 || bytes % dstBlock != 0) {
+            throw new Failure(copyAborted(0x26, 0x0a), "range is not a whole number of blocks on both sides");
+        }
+        inRange(src, srcLba, bytes / srcBlock);
+        inRange(dst, dstLba, bytes / dstBlock);
+        LunContext srcCtx = reachable(src);
+        LunContext dstCtx = reachable(dst);
+        usable(src);
+        usable(dst);
+        writable(dst);
+        boolean fua = !dst.modePages().writeCacheEnabled();
+        for (long done = 0; done < bytes; ) {
+            checkStop();
+            int n = (int) Math.min(CopyLimits.CHUNK_BYTES, bytes - done);
+            long sLba = srcLba + done / srcBlock;
+            long dLba = dstLba + done / dstBlock;
+            int srcBlocks = n / srcBlock;
+            ByteBuf data = io(srcCtx, () -> cmd.target().runInternal(srcCtx, SerializationClass.READ,
+                    new LbaExtent(sLba, srcBlocks), () -> src.storage().read(sLba, srcBlocks, cmd.alloc())));
+            try {
+                io(dstCtx, () -> cmd.target().runInternal(dstCtx, SerializationClass.WRITE,
+                        new LbaExtent(dLba, n / dstBlock), () -> dst.storage().write(dLba, data, fua)));
+            } finally {
+                data.release();
+            }
+            done += n;
+            op.chunkDone(n, 2);
+        }
+    }
+
+    /** Writes zeros over {@code blocks} blocks of {@code dst} from {@code lba} (the block device zero ROD). */
+    void zero(Lun dst, long lba, long blocks) {
+        int block = dst.storage().blockSize();
+        inRange(dst, lba, blocks);
+        LunContext ctx = reachable(dst);
+        usable(dst);
+        writable(dst);
+        boolean fua = !dst.modePages().writeCacheEnabled();
+        long bytes = blocks * block;
+        for (long done = 0; done < bytes; ) {
+            checkStop();
+            int n = (int) Math.min(CopyLimits.CHUNK_BYTES, bytes - done);
+            long dLba = lba + done / block;
+            ByteBuf zeros = cmd.alloc().buffer(n).writeZero(n);
+            try {
+                io(ctx, () -> cmd.target().runInternal(ctx, SerializationClass.WRITE, new LbaExtent(dLba, n / block),
+                        () -> dst.storage().write(dLba, zeros, fua)));
+            } finally {
+                zeros.release();
+            }
+            done += n;
+            op.chunkDone(n, 1);
+        }
+    }
+
+    private void checkStop() {
+        if (cmd.aborted() || op.abortRequested()) {
+            throw new Stopped();
+        }
+    }
+
+    private static void usable(Lun lun) {
+        if (lun.stopped() || lun.ejected()) {
+            throw new Failure(copyAborted(0x0d, 0x01), lun + " is stopped or has no medium");
+        }
+    }
+
+    private static void writable(Lun lun) {
+        if (lun.writeProtected()) {
+            throw new Failure(copyAborted(0x0d, 0x01), lun + " is write protected");
+        }
+    }
+
+    private LunContext reachable(Lun lun) {
+        LunContext ctx = cmd.target().context(lun);
+        if (ctx == null || ctx.removed()) {
+            throw new Failure(copyAborted(0x0d, 0x02), lun + " was removed");
+        }
+        return ctx;
+    }
+
+    static void inRange(Lun lun, long lba, long blocks) {
+        long count = lun.storage().blockCount();
+        if (Long.compareUnsigned(lba, count) >= 0 || Long.compareUnsigned(blocks, count - lba) > 0) {
+            long first = Long.compareUnsigned(lba, count) >= 0 ? lba : count;
+            // libiscsi and SPC-4's copy-target checks accept COPY ABORTED here; the first bad LBA is INFORMATION.
+            throw new Failure(copyAborted(0x00, 0x00).withInformation(first),
+                    "blocks " + Long.toUnsignedString(lba) + "+" + blocks + " are outside " + lun);
+        }
+    }
+
+    /** Runs one internal I/O on {@code target} to its end, retrying backend failures that may be transient. */
+    private <T> T io(LunContext target, Supplier<CompletableFuture<T>> start) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start.get().join();
+            } catch (CompletionException e) {
+                Throwable t = unwrap(e);
+                if (t instanceof ScsiException se && se.status() == ScsiStatus.TASK_ABORTED) {
+                    if (cmd.aborted()) {
+                        throw new Stopped();
+                    }
+                    if (target.removed()) {
+                        throw new Failure(copyAborted(0x0d, 0x02), target.lun() + " was removed");
+                    }
+                    throw new Failure(copyAborted(0x0d, 0x01), "a reset aborted the copy's I/O");
+                }
+                if (t instanceof ScsiException se && se.sense() != null && se.sense().asc() == 0x25) {
+                    throw new Failure(copyAborted(0x0d, 0x02), "copy target was removed");
+                }
+                boolean transientKind = t instanceof BackendIoException be
+                        && be.kind() != BackendIoException.Kind.NO_SPACE
+                        && be.kind() != BackendIoException.Kind.READ_ONLY
+                        && be.kind() != BackendIoException.Kind.UNSUPPORTED;
+                if (!transientKind || attempt >= CopyLimits.IO_ATTEMPTS) {
+                    throw new Failure(copyAborted(0x0d, 0x01), "copy target I/O failed: " + t.getMessage());
+                }
+                log.debug("{}: copy I/O attempt {} failed: {}", cmd.task(), attempt, t.getMessage());
+            }
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable cur = t;
+        while ((cur instanceof CompletionException || cur instanceof ExecutionException) && cur.getCause() != null) {
+            cur = cur.getCause();
+        }
+        return cur;
+    }
+}

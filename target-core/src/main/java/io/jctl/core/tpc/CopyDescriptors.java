@@ -12,7 +12,23 @@ import java.util.List;
  * @param segments      the segment descriptors, in order
  */
 public record CopyDescriptors(int serviceAction, long listId, boolean tracked, List<Cscd> cscds,
-                              List<Segment> segments) {
+                              List<Step> segments) {
+
+    /** A segment descriptor: one step of the copy. */
+    public sealed interface Step permits Segment, VerifyCscd {
+        /** Where it starts in the parameter list. */
+        int offset();
+    }
+
+    /**
+     * A verify CSCD segment descriptor (07h): the copy target must be reachable and, with TUR, ready.
+     *
+     * @param offset where it starts in the parameter list
+     * @param source the CSCD index to verify
+     * @param testUnitReady TUR bit: the target must also be ready for I/O
+     */
+    public record VerifyCscd(int offset, int source, boolean testUnitReady) implements Step {
+    }
 
     /**
      * An identification CSCD descriptor (E4h): a logical unit named by one of its VPD 83h designators.
@@ -40,6 +56,6 @@ public record CopyDescriptors(int serviceAction, long listId, boolean tracked, L
      * @param destinationLba first destination block
      */
     public record Segment(int offset, boolean destinationCount, int source, int destination, int blocks,
-                          long sourceLba, long destinationLba) {
+                          long sourceLba, long destinationLba) implements Step {
     }
 }

@@ -43,7 +43,12 @@ final class CopyJob implements Runnable {
     public void run() {
         try {
             for (segment = 0; segment < list.segments().size(); segment++) {
-                copy(list.segments().get(segment));
+                CopyDescriptors.Step step = list.segments().get(segment);
+                if (step instanceof Segment s) {
+                    copy(s);
+                } else if (step instanceof CopyDescriptors.VerifyCscd v) {
+                    verify(v);
+                }
                 op.segmentDone();
             }
             operations.end(op, CopyOperation.State.COMPLETED, null);
@@ -73,6 +78,14 @@ final class CopyJob implements Runnable {
         long bytes = (long) s.blocks() * (s.destinationCount() ? dst.storage().blockSize()
                 : src.storage().blockSize());
         mover.move(src, s.sourceLba(), dst, s.destinationLba(), bytes);
+    }
+
+    /** Verify CSCD: the target resolves (else 08h/04h) and, with TUR, is ready for I/O. */
+    private void verify(CopyDescriptors.VerifyCscd v) {
+        Lun lun = target(v.source());
+        if (v.testUnitReady() && (lun.stopped() || lun.ejected() || cmd.target().context(lun) == null)) {
+            throw new BlockMover.Failure(BlockMover.copyAborted(0x0d, 0x01), lun + " is not ready");
+        }
     }
 
     /** The LUN a CSCD index names: FFFFh the copy manager's own, else the CSCD descriptor's. */

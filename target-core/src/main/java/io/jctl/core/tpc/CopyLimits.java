@@ -26,6 +26,7 @@ public final class CopyLimits {
 
     /** Descriptor type codes. */
     public static final int SEGMENT_BLOCK_TO_BLOCK = 0x02;
+    public static final int SEGMENT_VERIFY_CSCD = 0x07;
     public static final int CSCD_IDENTIFICATION = 0xe4;
     /** CSCD index naming the copy manager's own LUN. */
     public static final int CSCD_INDEX_SELF = 0xffff;

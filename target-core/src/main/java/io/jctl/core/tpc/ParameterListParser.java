@@ -21,6 +21,7 @@ public final class ParameterListParser {
     public static final int LID4_HEADER = 48;
     static final int CSCD_LENGTH = 32;
     static final int BLOCK_SEGMENT_LENGTH = 28;
+    static final int VERIFY_SEGMENT_LENGTH = 12;
     /** LIST ID USAGE 11b: the list identifier is not used and the list is not tracked. */
     private static final int USAGE_NONE = 3;
     private static final int LID4_LIST_FORMAT = 0x01;
@@ -87,7 +88,7 @@ public final class ParameterListParser {
             throw refusal(0x06, cscdLengthAt); // TOO MANY TARGET DESCRIPTORS
         }
         List<Cscd> cscds = parseCscds(data, header, cscdLength, cscdLengthAt);
-        List<Segment> segments = parseSegments(data, header + cscdLength, (int) segmentLength, segmentLengthAt);
+        List<CopyDescriptors.Step> segments = parseSegments(data, header + cscdLength, (int) segmentLength, segmentLengthAt);
         return new CopyDescriptors(serviceAction, listId, usage != USAGE_NONE, cscds, segments);
     }
 
@@ -113,27 +114,33 @@ public final class ParameterListParser {
         return out;
     }
 
-    private static List<Segment> parseSegments(byte[] data, int start, int length, int lengthAt) {
-        List<Segment> out = new ArrayList<>();
+    private static List<CopyDescriptors.Step> parseSegments(byte[] data, int start, int length, int lengthAt) {
+        List<CopyDescriptors.Step> out = new ArrayList<>();
         int off = start;
         while (off < start + length) {
             if (out.size() == CopyLimits.MAX_SEGMENT_DESCRIPTORS) {
                 throw refusal(0x08, lengthAt); // TOO MANY SEGMENT DESCRIPTORS
             }
             int type = CdbFields.u8(data, off);
-            if (type != CopyLimits.SEGMENT_BLOCK_TO_BLOCK) {
-                throw refusal(0x09, off); // UNSUPPORTED SEGMENT DESCRIPTOR TYPE CODE
-            }
-            if (off + 4 > start + length || CdbFields.u16(data, off + 2) != BLOCK_SEGMENT_LENGTH - 4) {
+            int size = switch (type) {
+                case CopyLimits.SEGMENT_BLOCK_TO_BLOCK -> BLOCK_SEGMENT_LENGTH;
+                case CopyLimits.SEGMENT_VERIFY_CSCD -> VERIFY_SEGMENT_LENGTH;
+                default -> throw refusal(0x09, off); // UNSUPPORTED SEGMENT DESCRIPTOR TYPE CODE
+            };
+            if (off + 4 > start + length || CdbFields.u16(data, off + 2) != size - 4) {
                 throw ScsiException.invalidFieldInParameterList(off + 2, -1);
             }
-            if (off + BLOCK_SEGMENT_LENGTH > start + length) {
+            if (off + size > start + length) {
                 throw ScsiException.invalidFieldInParameterList(lengthAt, -1);
             }
-            out.add(new Segment(off, (data[off + 1] & 0x02) != 0, CdbFields.u16(data, off + 4),
-                    CdbFields.u16(data, off + 6), CdbFields.u16(data, off + 10), CdbFields.u64(data, off + 12),
-                    CdbFields.u64(data, off + 20)));
-            off += BLOCK_SEGMENT_LENGTH;
+            if (type == CopyLimits.SEGMENT_VERIFY_CSCD) {
+                out.add(new CopyDescriptors.VerifyCscd(off, CdbFields.u16(data, off + 4), (data[off + 8] & 0x01) != 0));
+            } else {
+                out.add(new Segment(off, (data[off + 1] & 0x02) != 0, CdbFields.u16(data, off + 4),
+                        CdbFields.u16(data, off + 6), CdbFields.u16(data, off + 10), CdbFields.u64(data, off + 12),
+                        CdbFields.u64(data, off + 20)));
+            }
+            off += size;
         }
         return out;
     }

@@ -77,7 +77,8 @@ final class ReceiveCopyResults implements CommandHandler {
     }
 
     static byte[] operatingParameters() {
-        int[] descriptors = {CopyLimits.SEGMENT_BLOCK_TO_BLOCK, CopyLimits.CSCD_IDENTIFICATION};
+        int[] descriptors = {CopyLimits.SEGMENT_BLOCK_TO_BLOCK, CopyLimits.SEGMENT_VERIFY_CSCD,
+            CopyLimits.CSCD_IDENTIFICATION};
         byte[] b = new byte[44 + descriptors.length];
         CdbFields.put32(b, 0, b.length - 4);
         b[4] = 0x01; // SNLID: lists without a list identifier are supported

@@ -43,8 +43,8 @@ public final class ThirdPartyCopyVpd {
         CdbFields.put32(pd, 8, CopyLimits.MAX_DESCRIPTOR_LIST_LENGTH);
         CdbFields.put32(pd, 12, CopyLimits.MAX_INLINE_DATA_LENGTH);
         descriptor(out, PARAMETER_DATA, pd);
-        descriptor(out, SUPPORTED_DESCRIPTORS, padded(new byte[] {2, CopyLimits.SEGMENT_BLOCK_TO_BLOCK,
-                (byte) CopyLimits.CSCD_IDENTIFICATION}));
+        descriptor(out, SUPPORTED_DESCRIPTORS, padded(new byte[] {3, CopyLimits.SEGMENT_BLOCK_TO_BLOCK,
+            CopyLimits.SEGMENT_VERIFY_CSCD, (byte) CopyLimits.CSCD_IDENTIFICATION}));
         descriptor(out, SUPPORTED_CSCD_IDS, padded(new byte[] {0, 2, (byte) 0xff, (byte) 0xff}));
         byte[] gco = new byte[32];
         CdbFields.put32(gco, 0, CopyLimits.MAX_CONCURRENT_COPIES);

@@ -152,17 +152,15 @@ class CopyResultsTest {
     @Test
     void operatingParameters() throws Exception {
         byte[] d = status(a, 0x03, 0).data();
-        assertEquals(46, d.length);
-        assertEquals(42, CdbFields.u32(d, 0));
+        assertEquals(47, d.length);
+        assertEquals(43, CdbFields.u32(d, 0));
         assertEquals(1, d[4], "SNLID");
         assertEquals(64, CdbFields.u16(d, 8));
         assertEquals(64, CdbFields.u16(d, 10));
         assertEquals(8192, CdbFields.u32(d, 12));
         assertEquals(0, CdbFields.u32(d, 20), "no inline data");
         assertEquals(255, CdbFields.u16(d, 34));
-        assertEquals(2, d[43]);
-        assertEquals(0x02, d[44]);
-        assertEquals((byte) 0xe4, d[45]);
+        assertArrayEquals(new byte[] {3, 0x02, 0x07, (byte) 0xe4}, Arrays.copyOfRange(d, 43, 47));
         assertEquals(10, h.run(a, 0, receive(0x03, 0, 10)).data().length, "cut to the allocation length");
     }
 
@@ -188,8 +186,8 @@ class CopyResultsTest {
                     assertEquals(64, CdbFields.u16(page, off + 10));
                     assertEquals(8192, CdbFields.u32(page, off + 12));
                 }
-                case 0x0081 -> assertArrayEquals(new byte[] {2, 0x02, (byte) 0xe4},
-                        Arrays.copyOfRange(page, off + 4, off + 7));
+                case 0x0081 -> assertArrayEquals(new byte[] {3, 0x02, 0x07, (byte) 0xe4},
+                        Arrays.copyOfRange(page, off + 4, off + 8));
                 case 0x0082 -> assertEquals(0xffff, CdbFields.u16(page, off + 6));
                 case 0x8001 -> assertEquals(255, CdbFields.u32(page, off + 4));
                 case 0x0000 -> assertEquals(600, CdbFields.u32(page, off + 12), "maximum inactivity timeout");

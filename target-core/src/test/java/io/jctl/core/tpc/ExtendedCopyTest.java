@@ -151,6 +151,19 @@ class ExtendedCopyTest {
     }
 
     @Test
+    void verifyCscdSegmentChecksTheTarget() throws Exception {
+        byte[] verify = new byte[12];
+        verify[0] = 0x07;
+        verify[3] = 0x08;
+        verify[8] = 0x01; // TUR
+        assertEquals(ScsiStatus.GOOD, xcopy(0, lid1(1, 0, new byte[][] {cscd(lun1)}, new byte[][] {verify})).status());
+        lun1.setStopped(true);
+        assertCopyAborted(xcopy(0, lid1(1, 0, new byte[][] {cscd(lun1)}, new byte[][] {verify})), 0x0d, 0x01, 0);
+        verify[5] = 1;
+        assertCopyAborted(xcopy(0, lid1(1, 0, new byte[][] {cscd(lun1)}, new byte[][] {verify})), 0x08, 0x04, 0);
+    }
+
+    @Test
     void emptyParameterListDoesNothing() throws Exception {
         assertEquals(ScsiStatus.GOOD, h.run(a, 0, extendedCopy(0, 0)).status());
     }

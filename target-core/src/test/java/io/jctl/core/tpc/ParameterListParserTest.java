@@ -69,7 +69,7 @@ class ParameterListParserTest {
         assertEquals(0x01, c.designatorType());
         assertArrayEquals("ABCD".getBytes(), c.designator());
         assertEquals(512, c.blockLength());
-        CopyDescriptors.Segment s = list.segments().get(0);
+        CopyDescriptors.Segment s = (CopyDescriptors.Segment) list.segments().get(0);
         assertEquals(48, s.offset());
         assertEquals(0, s.source());
         assertEquals(0xffff, s.destination());
@@ -178,6 +178,19 @@ class ParameterListParserTest {
         byte[] data = lid4(1, 0, new byte[0][], new byte[0][]);
         data[0] = 0;
         assertRefusal(refused(1, data), 0x26, 0x00, 0);
+    }
+
+    @Test
+    void verifyCscdSegment() {
+        byte[] v = new byte[12];
+        v[0] = 0x07;
+        v[3] = 0x08;
+        v[5] = 0x00;
+        v[8] = 0x01;
+        CopyDescriptors list = ParameterListParser.parse(0, lid1(1, 0, new byte[][] {cscd()}, new byte[][] {v}));
+        assertEquals(new CopyDescriptors.VerifyCscd(48, 0, true), list.segments().get(0));
+        v[3] = 0x0c;
+        assertRefusal(refused(0, lid1(1, 0, new byte[][] {cscd()}, new byte[][] {v})), 0x26, 0x00, 48 + 2);
     }
 
     @Test

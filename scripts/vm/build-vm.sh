@@ -13,11 +13,15 @@ here="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 cache="${1:?usage: build-vm.sh CACHE_DIR}"
 mkdir -p "$cache/debs"
 cache="$(readlink -f "$cache")"
+# One build at a time per cache: test classes (or two Maven runs) preparing the VM at once would otherwise remove
+# each other's work directory.
+exec 9> "$cache/.lock"
+flock 9
 
 # The cloud kernel is half the size of the generic one and still has iscsi_tcp, sd_mod and virtio_net as modules;
 # ext4, jbd2 and crc32c are built in.
 KERNEL_META=linux-image-cloud-amd64
-TOOLS=(busybox-static open-iscsi e2fsprogs xfsprogs sg3-utils fio multipath-tools kpartx dmsetup)
+TOOLS=(busybox-static open-iscsi e2fsprogs xfsprogs sg3-utils fio multipath-tools dmsetup)
 MODULES=(virtio_pci virtio_net iscsi_tcp sd_mod sg xfs dm-multipath dm-round-robin)
 BINARIES=(sbin/iscsid sbin/iscsiadm sbin/mke2fs sbin/e2fsck sbin/mkfs.xfs sbin/xfs_repair
           usr/bin/sg_inq usr/bin/sg_vpd usr/bin/sg_readcap usr/bin/fio sbin/multipath sbin/dmsetup)

@@ -357,7 +357,12 @@ w_multipath() {
     timeout 60 multipath -v2 || { say "multipath -v2 failed"; return 1; }
     timeout 30 multipath -ll
     map=$(dmsetup ls --target multipath | awk 'NR == 1 { print $1 }')
-    [ -n "$map" ] && [ -b "/dev/mapper/$map" ] || { timeout 30 multipath -v3 -d > /dev/console 2>&1; say "multipath assembled no map over $d1 and $d2"; return 1; }
+    if [ -z "$map" ] || [ ! -b "/dev/mapper/$map" ]; then
+        # why not: multipath's verbose dry run goes to the console log, too long for a result line
+        timeout 30 multipath -v3 -d > /dev/console 2>&1
+        say "multipath assembled no map over $d1 and $d2 (multipath -v3 -d is in the console log)"
+        return 1
+    fi
     dev=/dev/mapper/$map
     before=$(paths_in "$map")
     [ "$(echo "$before" | grep -o ' A' | wc -l)" -eq 2 ] || { say "the map does not have two active paths: $before"; return 1; }

@@ -681,6 +681,9 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
         boolean wasSession = phase == Phase.FULL_FEATURE;
         phase = Phase.CLOSED;
         cancelTimers();
+        if (MDC_OWNER.get() == this) {
+            MDC_OWNER.remove();     // the loop thread must not keep a closed connection reachable
+        }
         if (wasSession) {
             log.info("session {} ends: {}", sessionId, why);
             if (commands != null) {

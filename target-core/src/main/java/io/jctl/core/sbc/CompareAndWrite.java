@@ -11,7 +11,6 @@ import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CompletableFuture;
 
 /**
  * COMPARE AND WRITE (89h), ctl-facts §5.1. The Data-Out holds 2 × NUMBER OF LOGICAL BLOCKS blocks: first the
@@ -75,20 +74,7 @@ public final class CompareAndWrite implements CommandHandler {
     /** Reads the range, compares it with the first half of {@code data}, writes the second half; owns data. */
     private static void compareThenWrite(Command cmd, BackendLun storage, long lba, int blocks, ByteBuf data,
                                          int half, boolean fua) {
-        CompletableFuture<ByteBuf> read;
-        try {
-            read = storage.read(lba, blocks, cmd.alloc());
-        } catch (RuntimeException e) {
-            data.release();
-            cmd.fail(e);
-            return;
-        }
-        read.whenComplete((medium, readErr) -> {
-            if (readErr != null) {
-                data.release();
-                cmd.fail(Futures.unwrap(readErr));
-                return;
-            }
+        ReadWrite.readFor(cmd, storage, lba, blocks, data, medium -> {
             long diff;
             try {
                 diff = Verify.firstDifference(data, medium, half);
@@ -101,22 +87,7 @@ public final class CompareAndWrite implements CommandHandler {
                 cmd.fail(Verify.miscompare(diff));
                 return;
             }
-            CompletableFuture<Void> written;
-            try {
-                written = storage.write(lba, data.slice(data.readerIndex() + half, half), fua);
-            } catch (RuntimeException e) {
-                data.release();
-                cmd.fail(e);
-                return;
-            }
-            written.whenComplete((v, writeErr) -> {
-                data.release();
-                if (writeErr != null) {
-                    cmd.fail(Futures.unwrap(writeErr));
-                } else {
-                    cmd.complete();
-                }
-            });
+            ReadWrite.writeAndComplete(cmd, storage, lba, data.slice(data.readerIndex() + half, half), data, fua);
         });
     }
 }

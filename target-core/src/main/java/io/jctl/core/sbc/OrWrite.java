@@ -6,7 +6,6 @@ import io.jctl.core.dispatch.CommandHandler;
 import io.jctl.core.lun.Lun;
 import io.netty.buffer.ByteBuf;
 
-import java.util.concurrent.CompletableFuture;
 
 /**
  * ORWRITE (16), 8Bh (SBC-4 5.11; CTL has no such command): every block of the range becomes the bitwise OR of
@@ -47,41 +46,13 @@ public final class OrWrite implements CommandHandler {
     /** Reads {@code blocks} blocks, ORs {@code data} into them and writes them back; owns {@code data}. */
     private static void orIntoMedium(Command cmd, BackendLun storage, long lba, int blocks, ByteBuf data,
                                      boolean fua) {
-        CompletableFuture<ByteBuf> read;
-        try {
-            read = storage.read(lba, blocks, cmd.alloc());
-        } catch (RuntimeException e) {
-            data.release();
-            cmd.fail(e);
-            return;
-        }
-        read.whenComplete((medium, readErr) -> {
-            if (readErr != null) {
-                data.release();
-                cmd.fail(Futures.unwrap(readErr));
-                return;
-            }
+        ReadWrite.readFor(cmd, storage, lba, blocks, data, medium -> {
             try {
                 or(medium, data, blocks * storage.blockSize());
             } finally {
                 data.release();
             }
-            CompletableFuture<Void> written;
-            try {
-                written = storage.write(lba, medium, fua);
-            } catch (RuntimeException e) {
-                medium.release();
-                cmd.fail(e);
-                return;
-            }
-            written.whenComplete((v, writeErr) -> {
-                medium.release();
-                if (writeErr != null) {
-                    cmd.fail(Futures.unwrap(writeErr));
-                } else {
-                    cmd.complete();
-                }
-            });
+            ReadWrite.writeAndComplete(cmd, storage, lba, medium, medium, fua);
         });
     }
 

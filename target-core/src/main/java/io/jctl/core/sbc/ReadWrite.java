@@ -7,6 +7,7 @@ import io.jctl.core.lun.Lun;
 import io.netty.buffer.ByteBuf;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * READ and WRITE (6/10/12/16) and WRITE AND VERIFY (10/12/16). One backend call per command: reads land in a
@@ -91,22 +92,56 @@ public final class ReadWrite implements CommandHandler {
                 return;
             }
             ByteBuf data = whole == buf.readableBytes() ? buf : buf.slice(buf.readerIndex(), whole);
-            CompletableFuture<Void> written;
-            try {
-                written = storage.write(lba, data, fua);
-            } catch (RuntimeException e) {
-                buf.release();
-                cmd.fail(e);
-                return;
+            writeAndComplete(cmd, storage, lba, data, buf, fua);
+        });
+    }
+
+    /**
+     * Writes {@code data} and ends the command with the outcome. {@code owner} is {@code data} or the buffer it
+     * slices; it is released once the write is over, whatever its outcome.
+     */
+    static void writeAndComplete(Command cmd, BackendLun storage, long lba, ByteBuf data, ByteBuf owner,
+                                 boolean fua) {
+        CompletableFuture<Void> written;
+        try {
+            written = storage.write(lba, data, fua);
+        } catch (RuntimeException e) {
+            owner.release();
+            cmd.fail(e);
+            return;
+        }
+        written.whenComplete((v, e) -> {
+            owner.release();
+            if (e != null) {
+                cmd.fail(Futures.unwrap(e));
+            } else {
+                cmd.complete();
             }
-            written.whenComplete((v, e) -> {
-                buf.release();
-                if (e != null) {
-                    cmd.fail(Futures.unwrap(e));
-                } else {
-                    cmd.complete();
-                }
-            });
+        });
+    }
+
+    /**
+     * Reads {@code blocks} blocks for a read-modify step (COMPARE AND WRITE, ORWRITE) and hands them to
+     * {@code then}, which owns them. On failure the command ends and {@code held}, the Data-Out the step would
+     * have used, is released.
+     */
+    static void readFor(Command cmd, BackendLun storage, long lba, int blocks, ByteBuf held,
+                        Consumer<ByteBuf> then) {
+        CompletableFuture<ByteBuf> read;
+        try {
+            read = storage.read(lba, blocks, cmd.alloc());
+        } catch (RuntimeException e) {
+            held.release();
+            cmd.fail(e);
+            return;
+        }
+        read.whenComplete((medium, err) -> {
+            if (err != null) {
+                held.release();
+                cmd.fail(Futures.unwrap(err));
+            } else {
+                then.accept(medium);
+            }
         });
     }
 }

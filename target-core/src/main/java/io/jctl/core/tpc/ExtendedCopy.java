@@ -3,10 +3,7 @@ package io.jctl.core.tpc;
 import io.jctl.core.cdb.CdbFields;
 import io.jctl.core.dispatch.Command;
 import io.jctl.core.dispatch.CommandHandler;
-import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.scsi.ScsiException;
-import io.jctl.core.sbc.Futures;
-import io.netty.buffer.ByteBufUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,32 +41,10 @@ final class ExtendedCopy implements CommandHandler {
             log.debug("{}: EXTENDED COPY parameter list length {} exceeds the limit", cmd.task(), length);
             throw ScsiException.parameterListLengthError();
         }
-        LunContext ctx = cmd.target().context(cmd.lun());
-        if (ctx == null) {
-            throw ScsiException.lunNotSupported();
-        }
-        CopyOperations operations = ctx.state(CopyOperations.class, () -> new CopyOperations(nanoClock));
-        cmd.task().setCommandDataLength(length);
-        cmd.receiveData((int) length).whenComplete((buf, err) -> {
-            if (err != null) {
-                cmd.fail(Futures.unwrap(err));
-                return;
-            }
-            byte[] data;
-            try {
-                data = ByteBufUtil.getBytes(buf, buf.readerIndex(), (int) Math.min(buf.readableBytes(), length));
-            } finally {
-                buf.release();
-            }
-            CopyDescriptors list;
-            CopyOperation op;
-            try {
-                list = ParameterListParser.parse(serviceAction, data);
-                op = operations.start(cmd.nexus(), list);
-            } catch (ScsiException e) {
-                cmd.fail(e);
-                return;
-            }
+        CopyOperations operations = ParameterList.operations(ParameterList.context(cmd), nanoClock);
+        ParameterList.receive(cmd, length, data -> {
+            CopyDescriptors list = ParameterListParser.parse(serviceAction, data);
+            CopyOperation op = operations.start(cmd.nexus(), list);
             log.debug("{}: copy list {}: {} CSCDs, {} segments", cmd.task(), list.listId(), list.cscds().size(),
                     list.segments().size());
             CopyJob.start(cmd, list, operations, op);

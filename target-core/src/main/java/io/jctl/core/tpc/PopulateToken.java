@@ -4,9 +4,7 @@ import io.jctl.core.cdb.CdbFields;
 import io.jctl.core.dispatch.Command;
 import io.jctl.core.dispatch.CommandHandler;
 import io.jctl.core.dispatch.LunContext;
-import io.jctl.core.sbc.Futures;
 import io.jctl.core.scsi.ScsiException;
-import io.netty.buffer.ByteBufUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,29 +41,9 @@ final class PopulateToken implements CommandHandler {
             log.debug("{}: POPULATE TOKEN parameter list length {}", cmd.task(), length);
             throw ScsiException.invalidFieldInCdb(10, -1);
         }
-        LunContext ctx = cmd.target().context(cmd.lun());
-        if (ctx == null) {
-            throw ScsiException.lunNotSupported();
-        }
-        CopyOperations operations = ctx.state(CopyOperations.class, () -> new CopyOperations(nanoClock));
-        cmd.task().setCommandDataLength(length);
-        cmd.receiveData((int) length).whenComplete((buf, err) -> {
-            if (err != null) {
-                cmd.fail(Futures.unwrap(err));
-                return;
-            }
-            byte[] data;
-            try {
-                data = ByteBufUtil.getBytes(buf, buf.readerIndex(), (int) Math.min(buf.readableBytes(), length));
-            } finally {
-                buf.release();
-            }
-            try {
-                populate(cmd, ctx, operations, listId, data);
-            } catch (ScsiException e) {
-                cmd.fail(e);
-            }
-        });
+        LunContext ctx = ParameterList.context(cmd);
+        CopyOperations operations = ParameterList.operations(ctx, nanoClock);
+        ParameterList.receive(cmd, length, data -> populate(cmd, ctx, operations, listId, data));
     }
 
     private void populate(Command cmd, LunContext ctx, CopyOperations operations, long listId, byte[] data) {

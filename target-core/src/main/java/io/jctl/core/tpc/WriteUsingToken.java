@@ -5,12 +5,10 @@ import io.jctl.core.dispatch.Command;
 import io.jctl.core.dispatch.CommandHandler;
 import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.lun.Lun;
-import io.jctl.core.sbc.Futures;
 import io.jctl.core.scsi.ScsiException;
 import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.scsi.SenseData;
 import io.jctl.core.scsi.SenseKey;
-import io.netty.buffer.ByteBufUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,29 +45,9 @@ final class WriteUsingToken implements CommandHandler {
             log.debug("{}: WRITE USING TOKEN parameter list length {}", cmd.task(), length);
             throw ScsiException.invalidFieldInCdb(10, -1);
         }
-        LunContext ctx = cmd.target().context(cmd.lun());
-        if (ctx == null) {
-            throw ScsiException.lunNotSupported();
-        }
-        CopyOperations operations = ctx.state(CopyOperations.class, () -> new CopyOperations(nanoClock));
-        cmd.task().setCommandDataLength(length);
-        cmd.receiveData((int) length).whenComplete((buf, err) -> {
-            if (err != null) {
-                cmd.fail(Futures.unwrap(err));
-                return;
-            }
-            byte[] data;
-            try {
-                data = ByteBufUtil.getBytes(buf, buf.readerIndex(), (int) Math.min(buf.readableBytes(), length));
-            } finally {
-                buf.release();
-            }
-            try {
-                start(cmd, operations, listId, data);
-            } catch (ScsiException e) {
-                cmd.fail(e);
-            }
-        });
+        LunContext ctx = ParameterList.context(cmd);
+        CopyOperations operations = ParameterList.operations(ctx, nanoClock);
+        ParameterList.receive(cmd, length, data -> start(cmd, operations, listId, data));
     }
 
     private void start(Command cmd, CopyOperations operations, long listId, byte[] data) {

@@ -55,7 +55,7 @@ public final class CompareAndWrite implements CommandHandler {
             cmd.complete();
             return;
         }
-        boolean fua = (cdb[1] & ReadWrite.FUA) != 0 || !lun.modePages().writeCacheEnabled();
+        boolean fua = ReadWrite.forceUnitAccess(cmd);
         cmd.receiveData(bytes).whenComplete((data, err) -> {
             if (err != null) {
                 cmd.fail(Futures.unwrap(err));

@@ -27,7 +27,7 @@ public final class OrWrite implements CommandHandler {
             cmd.complete();
             return;
         }
-        boolean fua = (cmd.cdb()[1] & ReadWrite.FUA) != 0 || !lun.modePages().writeCacheEnabled();
+        boolean fua = ReadWrite.forceUnitAccess(cmd);
         cmd.receiveData(bytes).whenComplete((data, err) -> {
             if (err != null) {
                 cmd.fail(Futures.unwrap(err));

@@ -55,10 +55,7 @@ public final class ReadWrite implements CommandHandler {
         if (kind == Kind.READ) {
             read(cmd, storage, range);
         } else {
-            boolean sixByte = (cmd.cdb()[0] & 0xff) < 0x20; // WRITE(6) has no FUA bit
-            boolean fua = kind == Kind.WRITE_AND_VERIFY
-                    || (!sixByte && (cmd.cdb()[1] & FUA) != 0)
-                    || !lun.modePages().writeCacheEnabled();
+            boolean fua = kind == Kind.WRITE_AND_VERIFY || forceUnitAccess(cmd);
             write(cmd, storage, range.lba(), bytes, fua);
         }
     }
@@ -94,6 +91,13 @@ public final class ReadWrite implements CommandHandler {
             ByteBuf data = whole == buf.readableBytes() ? buf : buf.slice(buf.readerIndex(), whole);
             writeAndComplete(cmd, storage, lba, data, buf, fua);
         });
+    }
+
+    /** The CDB's FUA bit (byte 1), or a disabled write cache (WCE=0), which makes every write FUA. */
+    static boolean forceUnitAccess(Command cmd) {
+        byte[] cdb = cmd.cdb();
+        boolean sixByte = (cdb[0] & 0xff) < 0x20; // WRITE(6) has no FUA bit
+        return (!sixByte && (cdb[1] & FUA) != 0) || !cmd.lun().modePages().writeCacheEnabled();
     }
 
     /**

@@ -62,7 +62,7 @@ public final class WriteAtomic implements CommandHandler {
                     cmd.task().expectedLength());
             throw ScsiException.invalidFieldInCdb(LENGTH_OFFSET, -1);
         }
-        boolean fua = (cdb[1] & ReadWrite.FUA) != 0 || !lun.modePages().writeCacheEnabled();
+        boolean fua = ReadWrite.forceUnitAccess(cmd);
         ReadWrite.write(cmd, storage, lba, bytes, fua);
     }
 }

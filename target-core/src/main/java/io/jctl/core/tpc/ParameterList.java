@@ -5,13 +5,29 @@ import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.sbc.Futures;
 import io.jctl.core.scsi.ScsiException;
 import io.netty.buffer.ByteBufUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /** What the copy commands that carry a parameter list (EXTENDED COPY, POPULATE TOKEN, WRITE USING TOKEN) share. */
 final class ParameterList {
+    private static final Logger log = LoggerFactory.getLogger(ParameterList.class);
+
     private ParameterList() {
+    }
+
+    /**
+     * Refuses (24h at the CDB's PARAMETER LIST LENGTH, byte 10) a token command's list that cannot hold a header of
+     * {@code header} bytes plus one to the maximum number of range descriptors.
+     */
+    static void checkRangeListLength(Command cmd, long length, int header) {
+        if (length < header + RangeDescriptors.LENGTH
+                || length > header + CopyLimits.MAX_SEGMENT_DESCRIPTORS * RangeDescriptors.LENGTH) {
+            log.debug("{}: {} parameter list length {}", cmd.task(), cmd.entry().name(), length);
+            throw ScsiException.invalidFieldInCdb(10, -1);
+        }
     }
 
     /** The command's LUN; one removed since the command arrived is not supported any more. */

@@ -40,11 +40,7 @@ final class WriteUsingToken implements CommandHandler {
         byte[] cdb = cmd.cdb();
         long listId = CdbFields.u32(cdb, 6);
         long length = CdbFields.u32(cdb, 10);
-        if (length < HEADER + RangeDescriptors.LENGTH
-                || length > HEADER + CopyLimits.MAX_SEGMENT_DESCRIPTORS * RangeDescriptors.LENGTH) {
-            log.debug("{}: WRITE USING TOKEN parameter list length {}", cmd.task(), length);
-            throw ScsiException.invalidFieldInCdb(10, -1);
-        }
+        ParameterList.checkRangeListLength(cmd, length, HEADER);
         LunContext ctx = ParameterList.context(cmd);
         CopyOperations operations = ParameterList.operations(ctx, nanoClock);
         ParameterList.receive(cmd, length, data -> start(cmd, operations, listId, data));

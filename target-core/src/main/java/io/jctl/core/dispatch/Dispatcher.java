@@ -214,8 +214,10 @@ public final class Dispatcher {
     }
 
     private ScsiException runChecks(AccessCheck.Stage stage, LunContext ctx, OpcodeEntry entry, ScsiTask task) {
-        for (AccessCheck c : accessChecks.get(stage)) {
-            ScsiException e = c.check(ctx, entry, task);
+        List<AccessCheck> checks = accessChecks.get(stage);
+        // By index: checks are only ever added, and this runs for every command (no iterator object).
+        for (int i = 0; i < checks.size(); i++) {
+            ScsiException e = checks.get(i).check(ctx, entry, task);
             if (e != null) {
                 return e;
             }
@@ -307,6 +309,9 @@ public final class Dispatcher {
 
     /** Starts commands whose blocker left; the LUN state is checked again first (it may have changed). */
     public void startUnblocked(LunContext ctx, List<OoaEntry> runnable) {
+        if (runnable.isEmpty()) {
+            return; // the common case, without an iterator object
+        }
         for (OoaEntry e : runnable) {
             if (e instanceof InternalTask<?> t) {
                 t.start();

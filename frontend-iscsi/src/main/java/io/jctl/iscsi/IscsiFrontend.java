@@ -85,21 +85,20 @@ public final class IscsiFrontend implements AutoCloseable {
                     .channel(Transport.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, true);
-            Transport.childOptions(b);
-            b.childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    DigestSettings digests = new DigestSettings(settings.maxRecvDataSegmentLength());
-                    // Responses written while a read batch is handled go out in one flush.
-                    ch.pipeline().addLast("flush", new FlushConsolidationHandler(
-                            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-                    ch.pipeline().addLast("decoder", new PduDecoder(digests));
-                    ch.pipeline().addLast("encoder", new PduEncoder(digests));
-                    ch.pipeline().addLast("connection",
-                            new Connection(registry, group, digests, IscsiFrontend.this::listening));
-                }
-            });
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            DigestSettings digests = new DigestSettings(settings.maxRecvDataSegmentLength());
+                            // Responses written while a read batch is handled go out in one flush.
+                            ch.pipeline().addLast("flush", new FlushConsolidationHandler(
+                                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+                            ch.pipeline().addLast("decoder", new PduDecoder(digests));
+                            ch.pipeline().addLast("encoder", new PduEncoder(digests));
+                            ch.pipeline().addLast("connection",
+                                    new Connection(registry, group, digests, IscsiFrontend.this::listening));
+                        }
+                    });
             ChannelFuture f = b.bind(address).awaitUninterruptibly();
             if (!f.isSuccess()) {
                 for (Listener l : bound) {

@@ -1,12 +1,9 @@
 package io.jctl.iscsi;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -52,16 +49,5 @@ final class Transport {
 
     static Class<? extends ServerChannel> serverChannel() {
         return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-
-    /**
-     * Options of the accepted connections that depend on the transport. Epoll runs level-triggered: edge-triggered
-     * epoll must read a socket until it returns EAGAIN, which costs one more read() per wake-up, i.e. per command
-     * at queue depth 1; level-triggered reading stops when a read returns less than it asked for.
-     */
-    static void childOptions(ServerBootstrap bootstrap) {
-        if (EPOLL) {
-            bootstrap.childOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
-        }
     }
 }

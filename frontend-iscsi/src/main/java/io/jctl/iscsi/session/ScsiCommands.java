@@ -134,7 +134,8 @@ final class ScsiCommands implements TaskTransport {
         // Immediate data that already fills the unsolicited allowance leaves nothing to follow, whatever F says.
         st.unsolicitedDone = !unsolicitedFollows || immediateLength >= st.unsolicitedLimit;
         if (immediateLength > 0) {
-            st.received = immediate.retainedSlice();
+            // The PDU's data is a slice of its own: one more reference keeps it after the PDU is released.
+            st.received = immediate.retain();
             st.receivedLength = immediateLength;
         }
         st.nextR2tOffset = st.unsolicitedLimit;
@@ -277,7 +278,7 @@ final class ScsiCommands implements TaskTransport {
             return false;
         }
         if (length > 0) {
-            ByteBuf piece = data.retainedSlice();
+            ByteBuf piece = data.retain();
             if (st.received == null) {
                 st.received = piece;
             } else {

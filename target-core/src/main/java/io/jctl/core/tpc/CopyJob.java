@@ -80,11 +80,11 @@ final class CopyJob implements Runnable {
         mover.move(src, s.sourceLba(), dst, s.destinationLba(), bytes);
     }
 
-    /** Verify CSCD: the target resolves (else 08h/04h) and, with TUR, is ready for I/O. */
+    /** Verify CSCD: the target resolves (else 08h/04h) and, with TUR, answers TEST UNIT READY (else 0Dh/01h). */
     private void verify(CopyDescriptors.VerifyCscd v) {
         Lun lun = target(v.source());
-        if (v.testUnitReady() && (lun.stopped() || lun.ejected() || cmd.target().context(lun) == null)) {
-            throw new BlockMover.Failure(BlockMover.copyAborted(0x0d, 0x01), lun + " is not ready");
+        if (v.testUnitReady()) {
+            mover.testUnitReady(lun);
         }
     }
 

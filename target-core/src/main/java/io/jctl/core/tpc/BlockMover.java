@@ -55,10 +55,17 @@ final class BlockMover {
     /** The copy failed; {@code sense} is the COPY ABORTED sense without the segment number. */
     static final class Failure extends RuntimeException {
         final SenseData sense;
+        /** A copy target refused the I/O: {@link SenseData#FORWARDED_FROM_COPY_SOURCE} or destination, else 0. */
+        final int refusedBy;
 
         Failure(SenseData sense, String why) {
+            this(sense, 0, why);
+        }
+
+        Failure(SenseData sense, int refusedBy, String why) {
             super(why, null, false, false);
             this.sense = sense;
+            this.refusedBy = refusedBy;
         }
     }
 
@@ -201,7 +208,7 @@ final class BlockMover {
                 if (t instanceof ScsiException se) {
                     // Refused as the initiator's own command would be: reservation conflict, not ready, protected.
                     throw new Failure(copyAborted(0x0d, 0x01).withForwardedSense(role, se.status(), se.sense()),
-                            target.lun() + " refused the copy's I/O for " + cmd.nexus().initiatorPort() + ": "
+                            role, target.lun() + " refused the copy's I/O for " + cmd.nexus().initiatorPort() + ": "
                                     + se.getMessage());
                 }
                 boolean transientKind = t instanceof BackendIoException be

@@ -3,6 +3,7 @@ package io.jctl.core.tpc;
 import io.jctl.core.cdb.CdbFields;
 import io.jctl.core.lun.Lun;
 import io.jctl.core.scsi.ScsiStatus;
+import io.jctl.core.scsi.SenseData;
 import io.jctl.core.task.Nexus;
 import io.jctl.core.task.ScsiTask;
 import io.jctl.core.testing.RecordingTransport.Completion;
@@ -85,11 +86,18 @@ class CopyReservationTest {
         return h.run(n, 0, extendedCopy(0, list.length), list);
     }
 
-    private static void assertRefusedCopy(Completion c, int segment) {
+    /** COPY ABORTED 0Dh/01h naming the segment and, as segment pointer, the refusing target's CSCD descriptor. */
+    private static void assertRefusedCopy(Completion c, int segment, int cscdOffset) {
         assertEquals(ScsiStatus.CHECK_CONDITION, c.status());
         assertEquals("a/0d/01", Sense.code(c.sense()), "COPY ABORTED, COPY TARGET DEVICE NOT REACHABLE");
         assertEquals(segment, CdbFields.u32(c.sense(), 8), "COMMAND-SPECIFIC INFORMATION: the failed segment");
+        assertArrayEquals(new byte[] {(byte) 0x80, 0, (byte) cscdOffset}, Arrays.copyOfRange(c.sense(), 15, 18),
+                "segment pointer: the CSCD descriptor in the parameter list");
     }
+
+    /** In {@link #copy}'s list the source CSCD starts at byte 16, the destination's at 48. */
+    private static final int SOURCE_CSCD = 16;
+    private static final int DESTINATION_CSCD = 48;
 
     private void assertCopied(Completion c, byte[] expected, Lun to) {
         assertEquals(ScsiStatus.GOOD, c.status(), () -> Sense.code(c.sense()));
@@ -126,14 +134,14 @@ class CopyReservationTest {
         if (mayRead) {
             assertCopied(read, Arrays.copyOf(reservedData, 64 * 512), manager);
         } else {
-            assertRefusedCopy(read, 0);
+            assertRefusedCopy(read, 0, SOURCE_CSCD);
             assertUntouched(manager);
         }
         Completion write = copy(other, manager, reserved);
         if (mayWrite) {
             assertCopied(write, managerData, reserved);
         } else {
-            assertRefusedCopy(write, 0);
+            assertRefusedCopy(write, 0, DESTINATION_CSCD);
             assertUntouched(reserved);
         }
     }
@@ -147,9 +155,9 @@ class CopyReservationTest {
     @Test
     void spc2ReservationShutsOtherNexusesOutOfBothDirections() throws Exception {
         assertEquals(ScsiStatus.GOOD, h.run(holder, 1, new byte[] {0x16, 0, 0, 0, 0, 0}).status());
-        assertRefusedCopy(copy(other, reserved, manager), 0);
+        assertRefusedCopy(copy(other, reserved, manager), 0, SOURCE_CSCD);
         assertUntouched(manager);
-        assertRefusedCopy(copy(other, manager, reserved), 0);
+        assertRefusedCopy(copy(other, manager, reserved), 0, DESTINATION_CSCD);
         assertUntouched(reserved);
         assertCopied(copy(holder, manager, reserved), managerData, reserved);
     }
@@ -162,7 +170,13 @@ class CopyReservationTest {
         persistentReservation(1);
         byte[] list = lid4(7, 0, new byte[][] {cscd(manager), cscd(free), cscd(reserved)},
                 new byte[][] {segment(0, 1, 8, 0, 0), segment(0, 2, 8, 0, 1000)});
-        assertRefusedCopy(h.run(other, 0, extendedCopy(1, list.length), list), 1);
+        assertRefusedCopy(h.run(other, 0, extendedCopy(1, list.length), list), 1, 48 + 2 * 32);
+        SenseData kept = ParameterList.operations(h.core.context(manager), h.clock::get).find(other, 7).sense();
+        assertEquals(ScsiStatus.RESERVATION_CONFLICT, kept.forwardedStatus(), "the refusal is forwarded");
+        byte[] descriptor = kept.encode(true, 0);
+        assertArrayEquals(new byte[] {0x0c, 2, SenseData.FORWARDED_FROM_COPY_DESTINATION, 0x18},
+                Arrays.copyOfRange(descriptor, descriptor.length - 4, descriptor.length),
+                "descriptor format: forwarded sense data descriptor, copy destination, RESERVATION CONFLICT");
         Completion status = h.run(other, 0, receive(0x05, 7, 1024));
         assertEquals(ScsiStatus.GOOD, status.status());
         byte[] d = status.data();
@@ -199,7 +213,7 @@ class CopyReservationTest {
         assertFalse(reserve.isDone(), () -> "RESERVE waits for the copy's write: " + reserve);
         h.storage(1).open();
         reserve.get(10, TimeUnit.SECONDS);
-        assertRefusedCopy(h.transport.await(copy), 0);
+        assertRefusedCopy(h.transport.await(copy), 0, DESTINATION_CSCD);
         assertEquals(2, h.storage(1).writesStarted.get(), "no write after the reservation");
     }
 
@@ -227,7 +241,7 @@ class CopyReservationTest {
         h.storage(1).open();
         assertEquals(ScsiStatus.GOOD, h.transport.await(write).status());
         reserve.get(10, TimeUnit.SECONDS);
-        assertRefusedCopy(h.transport.await(copy), 0);
+        assertRefusedCopy(h.transport.await(copy), 0, DESTINATION_CSCD);
         assertEquals(2, h.storage(1).writesStarted.get(), "the copy never wrote");
         assertUntouched(reserved);
     }

@@ -14,18 +14,25 @@ public final class MemLun implements BackendLun {
     private volatile long blockCount;
     private final boolean readOnly;
     private final boolean inline;
+    private final boolean readsOnCaller;
     public volatile boolean closed;
 
-    MemLun(int blockSize, long blockCount, boolean readOnly, boolean inline) {
+    MemLun(int blockSize, long blockCount, boolean readOnly, boolean inline, boolean readsOnCaller) {
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.readOnly = readOnly;
         this.inline = inline;
+        this.readsOnCaller = readsOnCaller;
     }
 
     @Override
     public boolean completesInline() {
         return inline;
+    }
+
+    @Override
+    public boolean runsOnCaller(boolean write) {
+        return inline || (readsOnCaller && !write);
     }
 
     @Override

@@ -11,7 +11,9 @@
 # rr4k_qd1,rr4k_qd32,rw4k_qd32,lat4k_qd1): rr4k_qd1, rr4k_qd32 (iscsi-perf random 4 KiB reads), rw4k_qd1,
 # rw4k_qd32, lat4k_qd1, sr128k_qd16 (qemu-img bench, fixed counts). Prints every pair, then per kind and workload
 # the medians, the median of the per-round B/A ratios with its range, and each side's CPU microseconds per I/O
-# (utime + stime of the whole daemon, JIT included). JOPTS: JVM options for both daemons.
+# (utime + stime of the whole daemon, JIT included). JOPTS: JVM options for both daemons; JOPTS_A / JOPTS_B:
+# for one of them (instead of JOPTS), e.g. to compare JVM settings on one build: ab.sh D D with JOPTS_B set.
+# The daemons start with `java -jar`, without scripts/ctld's JVM defaults: give those in JOPTS to measure them.
 set -u
 [ $# -ge 2 ] || { sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
 A=$1 B=$2 KINDS=${3:-ram,null} WLS=${4:-rr4k_qd1,rr4k_qd32,rw4k_qd32,lat4k_qd1} ROUNDS=${5:-3} SECS=${6:-4}
@@ -39,8 +41,8 @@ for side in A B; do
 {"portal-group": {"default": {"listen": ["127.0.0.1:${PORT[$side]}"], "discovery-auth-group": "no-authentication"}},
  "target": {"$IQN": {"auth-group": "no-authentication", "portal-group": "default", "lun": {${luns%,}}}}}
 EOF
-  dir=$A; [ $side = B ] && dir=$B
-  java ${JOPTS:-} -jar $dir/ctld.jar --config $W/$side.json --control-socket $W/$side.sock --state-dir $W/$side-state > $W/$side.log 2>&1 &
+  dir=$A opts=${JOPTS_A-${JOPTS:-}}; [ $side = B ] && dir=$B opts=${JOPTS_B-${JOPTS:-}}
+  java $opts -jar $dir/ctld.jar --config $W/$side.json --control-socket $W/$side.sock --state-dir $W/$side-state > $W/$side.log 2>&1 &
   PID[$side]=$!
 done
 trap 'kill ${PID[A]} ${PID[B]} 2>/dev/null; rm -f $FILEDIR/jctl-ab-?.img; rm -rf $W/seed' EXIT

@@ -26,15 +26,19 @@
 #               starvation.tsv (target: < 2)
 #   extras (with --workloads all): rr4k_qd32q (qemu-img 4 KiB spread read QD32, IOPS, same access method as
 #               the writes), mem64 (64 sessions QD1 for S seconds: peak VmRSS of the target, MiB; jctl's
-#               figure includes the filled RAM disk LUN's --size bytes when kind ram is in the run)
+#               figure includes its RAM disks' data, --size bytes once the ram LUN is filled, so a second row,
+#               mem64_net, shows jctl's peak without it: VmRSS minus the used_bytes `ctladm devlist -v` reports
+#               for its RAM disk LUNs; tgtd's RAM-disk stand-in is a file in /dev/shm, outside its VmRSS, so its
+#               two rows are the same)
 # "spread": qemu-img steps 1 MiB + 4 KiB per I/O, which visits every 4 KiB block before repeating (iscsi-perf
 # cannot write, so random writes use this instead). qemu-img runs a fixed count, sized by a calibration run
 # per workload and side (also the warm-up) to take about S seconds.
 #
 # Cost: the CPU time (utime + stime of every thread, /proc/PID/stat) each target used during a measurement,
 # divided by the I/Os done: target CPU microseconds per I/O; for jctl also the part its JIT compiler threads
-# spent (a warm-up cost that fades; the table shows jctl's CPU with and without it). Memory: VmRSS idle (after start), after each kind's
-# workloads and at the end; jctl's heap (jcmd GC.heap_info) at the end.
+# spent (a warm-up cost that fades; the table shows jctl's CPU with and without it). Memory: VmRSS idle (after
+# start), after each kind's workloads and at the end, with the bytes jctl's RAM disks hold at that moment; jctl's
+# heap (jcmd GC.heap_info) at the end. jctl runs with scripts/ctld's JVM defaults (docs/performance.md, Memory).
 #
 # Output (--out DIR, default ./bench-YYYYmmdd-HHMMSS): table.txt (also printed), raw.tsv (every measurement),
 # memory.tsv, starvation.tsv, meta.txt (machine, load, versions, commands), jctl.log, tgtd.log, jctl.json.
@@ -146,6 +150,13 @@ jit_ticks() {
     echo "$sum"
 }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+# KiB of data jctl's RAM disk LUNs hold (their pages are in jctl's VmRSS), from the daemon's own count
+ramdisk_kib() {
+    timeout 30 "$ROOT/scripts/ctladm" --socket "$WORK/ctld.sock" devlist -v --json 2>/dev/null | python3 -c '
+import json, sys
+luns = json.load(sys.stdin)
+print(sum(int(l.get("backendInfo", {}).get("used_bytes", 0)) for l in luns if l["backend"] == "ramdisk") // 1024)'
+}
 host_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 
 PORT_A=$(free_port) && PORT_B=$(free_port) || { echo "no free port" >&2; exit 2; }
@@ -203,10 +214,10 @@ url() {   # url SIDE KIND
 }
 pid_of() { [ "$1" = jctl ] && echo "$JCTL_PID" || echo "$TGTD_PID"; }
 
-printf 'when\tside\tkind\tvmrss_kib\n' > "$OUT/memory.tsv"
+printf 'when\tside\tkind\tvmrss_kib\tramdisk_kib\n' > "$OUT/memory.tsv"
 memory() {   # memory WHEN KIND
-    printf '%s\tjctl\t%s\t%s\n%s\ttgtd\t%s\t%s\n' "$1" "$2" "$(rss_kib "$JCTL_PID")" "$1" "$2" "$(rss_kib "$TGTD_PID")" \
-        >> "$OUT/memory.tsv"
+    printf '%s\tjctl\t%s\t%s\t%s\n%s\ttgtd\t%s\t%s\t0\n' "$1" "$2" "$(rss_kib "$JCTL_PID")" "$(ramdisk_kib)" \
+        "$1" "$2" "$(rss_kib "$TGTD_PID")" >> "$OUT/memory.tsv"
 }
 memory idle -     # before the RAM disk holds any data
 if [[ " ${KIND_LIST[*]} " == *" ram "* ]]; then
@@ -361,8 +372,10 @@ measure() {   # measure ROUND KIND SIDE WORKLOAD: one measurement, appended to r
                         (ok && lo > 0) ? sprintf("%.2f", hi / lo) : "NA", $0 }' >> "$OUT/starvation.tsv"
             fi ;;
         mem64)
-            # 64 sessions at QD1 for SECS seconds; the target's peak VmRSS while they run.
-            local i end r clients=(); peak=$(rss_kib "$pid")
+            # 64 sessions at QD1 for SECS seconds; the target's peak VmRSS while they run. They only read, so
+            # the RAM disks' data is the same before and after.
+            local i end r clients=() data=0; peak=$(rss_kib "$pid")
+            [ "$side" = jctl ] && data=$(ramdisk_kib)
             for ((i = 0; i < 64; i++)); do
                 timeout -k 5 "$TMO" iscsi-perf -t "$SECS" -r -m 1 -b $((4096 / bs)) \
                     -i "iqn.2026-11.io.jctl.bench:m$i" "$url" > /dev/null 2>&1 &
@@ -374,7 +387,10 @@ measure() {   # measure ROUND KIND SIDE WORKLOAD: one measurement, appended to r
                 sleep 0.2
             done
             wait "${clients[@]}"
-            value=$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }'); secs=$SECS ;;
+            value=$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }'); secs=$SECS
+            printf '%s\t%s\t%s\tmem64_net\tMiB\t%s\t%s\t0\tNA\tNA\tNA\tNA\n' "$round" "$kind" "$side" \
+                "$(awk -v k="$peak" -v d="${data:-0}" 'BEGIN { printf "%.1f", (k - d) / 1024 }')" "$SECS" \
+                >> "$OUT/raw.tsv" ;;
     esac
     t1=$(now); c1=$(cpu_ticks "$pid"); j1=$(jit_ticks "$pid"); h1=$(host_ticks)
     host_pct=$(echo "$h0 $h1" | awk -v n="$(nproc)" '{ d = $4 - $2; printf "%.0f", (d > 0) ? ($3 - $1) / d * 100 * n : 0 }')

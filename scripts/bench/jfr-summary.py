@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Summarises a JFR recording of jctl under load: where the CPU samples are, by thread, method and cost category.
 
-    jfr-summary.py RECORDING.jfr [--top N]
+    jfr-summary.py RECORDING.jfr [--top N] [--ios N]
 
 Reads `jfr print` text output (JSON is too large at this sampling rate). Execution samples are Java frames of
 threads that were running; threads parked or in native code (epoll_wait, socket calls) show up under native
-samples instead. Categories count a sample once if any of its frames matches, so they overlap.
+samples instead. Categories count a sample once if any of its frames matches, so they overlap. Allocation is given
+twice: exactly per thread (jdk.ThreadAllocationStatistics at the recording's start and end; per I/O with --ios, the
+I/Os done during the recording) and as JFR's samples by class and site (weights are estimates; one sample can stand
+for a whole TLAB).
 """
 import re
 import subprocess
@@ -162,6 +165,23 @@ def main():
         c = Counter((thread_group(s.get("sampledThread")), s["frames"][0] if s["frames"] else "?") for s in native)
         for (t, f), n in c.most_common(8):
             print(f"  {pct(n, len(native))} {n:6d}  {t}: {f}")
+
+    stats = jfr_print(path, "jdk.ThreadAllocationStatistics", 1)
+    if stats:
+        first, last = {}, {}
+        for e in stats:
+            t = (e.get("thread") or "?").split(" (")[0].strip('"')
+            w = weight_bytes(e.get("allocated"))
+            first.setdefault(t, w)
+            last[t] = w
+        grown = Counter()
+        for t in last:
+            grown[thread_group('"' + t + '"')] += last[t] - first[t]
+        ios = int(args[args.index("--ios") + 1]) if "--ios" in args else 0
+        print("\nallocated during the recording, exact, by thread" + (f" (per I/O: {ios} I/Os)" if ios else "") + ":")
+        for t, w in grown.most_common(6):
+            if w > 0:
+                print(f"  {w / 1e6:9.1f} MB" + (f" {w / ios:8.0f} bytes/IO" if ios else "") + f"  {t}")
 
     alloc = jfr_print(path, "jdk.ObjectAllocationSample", 16)
     if alloc:

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # profile.sh - where jctl's CPU goes under one workload: a JFR recording plus per-thread CPU and context switches.
 #
-#   scripts/bench/profile.sh [--kind ram|file|null] [--qd N] [--io BYTES] [--seconds S] [--tgtd] [--out DIR]
+#   scripts/bench/profile.sh [--kind ram|file|null] [--qd N] [--io BYTES] [--seconds S] [--write] [--tgtd] [--out DIR]
 #
 # Starts jctl (scripts/ctld) on a free 127.0.0.1 port with one LUN of the kind (default ram: a 256 MiB RAM disk
 # filled with random data) and starts a JFR recording over jcmd (JDK settings "profile", Java samples every 2 ms), warms up for 15 s, then runs iscsi-perf
 # random reads of --io bytes (default 4096) at --qd in flight (default 32) for S seconds (default 20) and
-# records around that run, per thread of the daemon (/proc/PID/task/*): user and system CPU time and voluntary
+# records around that run (--write: qemu-img bench writes of --io bytes, spread as compare.sh's rw4k, a count
+# sized from the warm-up's rate to take about S seconds), per thread of the daemon (/proc/PID/task/*): user and system CPU time and voluntary
 # and involuntary context switches, each also per I/O. With --tgtd the same run and thread table are taken for
 # tgtd on an equivalent LUN (rdwr file in /dev/shm, or null), for comparison.
 # Then prints the JFR summary (scripts/bench/jfr-summary.py): samples per thread, hottest methods (self and
@@ -17,7 +18,7 @@
 set -u -o pipefail
 HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-KIND=ram QD=32 IO=4096 SECS=20 WITH_TGTD=0 OUT=""
+KIND=ram QD=32 IO=4096 SECS=20 WITH_TGTD=0 WRITE=0 OUT="" JCTL_IOS=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --kind) KIND="$2"; shift 2 ;;
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
         --io) IO="$2"; shift 2 ;;
         --seconds) SECS="$2"; shift 2 ;;
         --tgtd) WITH_TGTD=1; shift ;;
+        --write) WRITE=1; shift ;;
         --out) OUT="$2"; shift 2 ;;
         -h|--help|*) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
     esac
@@ -95,21 +97,44 @@ thread_table() {
               printf "%-24s %4s %9.0f %9.0f %9.2f %10.3f %10.3f\n", "TOTAL", "", tu / hz * 1000, ts / hz * 1000,
                   (tu + ts) / hz * 1e6 / ios, tv / ios, tn / ios }' "$1" "$2"
 }
+# qemu_write URL COUNT -> seconds qemu-img bench took for COUNT writes of IO bytes at QD (empty on failure)
+qemu_write() {
+    timeout -k 5 "$TMO" qemu-img bench -f raw -c "$2" -w -d "$QD" -s "$IO" -S $((IO + (1 << 20))) "$1" 2>&1 \
+        | awk '/Run completed in/ { print $4 }'
+}
 # run_perf NAME URL PID: warm-up, then the measured run with thread samples around it
 run_perf() {
-    local name="$1" url="$2" pid="$3" iops ios blocks=$((IO / 512))
+    local name="$1" url="$2" pid="$3" iops ios blocks=$((IO / 512)) what count t
     # Warm-up long enough for the JIT to finish compiling the hot path (its threads would count otherwise).
-    timeout -k 5 60 iscsi-perf -t 15 -r -m "$QD" -b "$blocks" "$url" > /dev/null 2>&1
+    if [ "$WRITE" = 1 ]; then
+        timeout -k 5 60 iscsi-perf -t 10 -r -m "$QD" -b "$blocks" "$url" > /dev/null 2>&1
+        count=$((QD > 1 ? 100000 : 20000))
+        t=$(qemu_write "$url" "$count")
+        [ -n "$t" ] || { echo "qemu-img bench against $name failed" >&2; return 1; }
+        count=$(awk -v c="$count" -v t="$t" -v s="$SECS" 'BEGIN { printf "%d", c / t * s }')
+    else
+        timeout -k 5 60 iscsi-perf -t 15 -r -m "$QD" -b "$blocks" "$url" > /dev/null 2>&1
+    fi
     [ "$name" = jctl ] && timeout 30 jcmd "$pid" JFR.start name=bench settings="$WORK/bench.jfc" > /dev/null
     threads "$pid" > "$WORK/before"
-    timeout -k 5 "$TMO" iscsi-perf -t "$SECS" -r -m "$QD" -b "$blocks" "$url" 2>&1 | tr '\r' '\n' > "$OUT/perf-$name.txt"
+    if [ "$WRITE" = 1 ]; then
+        what="write"
+        t=$(qemu_write "$url" "$count")
+        echo "$count writes in ${t:-?} s" > "$OUT/perf-$name.txt"
+        ios=$count
+        iops=$(awk -v c="$count" -v t="${t:-0}" 'BEGIN { if (t > 0) printf "%.0f", c / t; else print 0 }')
+    else
+        what="random read"
+        timeout -k 5 "$TMO" iscsi-perf -t "$SECS" -r -m "$QD" -b "$blocks" "$url" 2>&1 | tr '\r' '\n' > "$OUT/perf-$name.txt"
+        iops=$(awk '/^ *iops average/ { v = $3 } END { print v + 0 }' "$OUT/perf-$name.txt")
+        ios=$((iops * SECS))
+    fi
     threads "$pid" > "$WORK/after"
     [ "$name" = jctl ] && timeout 60 jcmd "$pid" JFR.stop name=bench filename="$OUT/jctl.jfr" > /dev/null
-    iops=$(awk '/^ *iops average/ { v = $3 } END { print v + 0 }' "$OUT/perf-$name.txt")
-    ios=$((iops * SECS))
-    [ "$ios" -gt 0 ] || { echo "iscsi-perf against $name failed; see $OUT/perf-$name.txt" >&2; return 1; }
+    [ "$name" = jctl ] && JCTL_IOS=$ios
+    [ "$iops" -gt 0 ] && [ "$ios" -gt 0 ] || { echo "the run against $name failed; see $OUT/perf-$name.txt" >&2; return 1; }
     {
-        echo "$name: $KIND LUN, random read of $IO bytes, QD $QD, $SECS s: $iops IOPS ($(cut -d' ' -f1-3 /proc/loadavg) load)"
+        echo "$name: $KIND LUN, $what of $IO bytes, QD $QD: $iops IOPS, $ios I/Os ($(cut -d' ' -f1-3 /proc/loadavg) load)"
         thread_table "$WORK/before" "$WORK/after" "$ios"
     } | tee "$OUT/threads-$name.tsv"
 }
@@ -136,7 +161,7 @@ JCTL_PID=$!
 wait_port "$PORT" "$JCTL_PID" 600 || { echo "jctl did not start; see $OUT/jctl.log" >&2; exit 1; }
 URL="iscsi://127.0.0.1:$PORT/iqn.2026-11.io.jctl:profile/0"
 [ "$KIND" = ram ] && { timeout 300 qemu-img convert -n -f raw -O raw "$WORK/seed.img" "$URL" || exit 1; }
-log "profiling jctl: $SECS s of iscsi-perf -r -m $QD -b $((IO / 512))"
+log "profiling jctl: $SECS s of $([ "$WRITE" = 1 ] && echo "qemu-img bench -w -d $QD -s $IO" || echo "iscsi-perf -r -m $QD -b $((IO / 512))")"
 run_perf jctl "$URL" "$JCTL_PID" || exit 1
 kill "$JCTL_PID" 2>/dev/null && timeout 30 tail --pid="$JCTL_PID" -f /dev/null; JCTL_PID=""
 
@@ -155,4 +180,4 @@ if [ "$WITH_TGTD" = 1 ]; then
     log "same run against tgtd"
     run_perf tgtd "iscsi://127.0.0.1:$PORT_B/iqn.2026-11.org.tgt:profile/1" "$TGTD_PID"
 fi
-python3 "$HERE/jfr-summary.py" "$OUT/jctl.jfr" | tee "$OUT/summary.txt"
+python3 "$HERE/jfr-summary.py" "$OUT/jctl.jfr" --ios "$JCTL_IOS" | tee "$OUT/summary.txt"

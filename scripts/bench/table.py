@@ -107,10 +107,17 @@ def main(folder):
     mem = rows(os.path.join(folder, "memory.tsv"))
     if mem:
         print()
-        print("resident memory (VmRSS, MiB):")
+        print("resident memory (VmRSS, MiB; jctl's RAM disks' data is part of it: 'data', and what is left without it)")
         for when in dict.fromkeys(r["when"] for r in mem):
-            parts = [f"{r['side']} {fmt(num(r['vmrss_kib']) / 1024 if num(r['vmrss_kib']) else None)}"
-                     for r in mem if r["when"] == when]
+            parts = []
+            for r in mem:
+                if r["when"] != when:
+                    continue
+                rss, data = num(r["vmrss_kib"]), num(r.get("ramdisk_kib"))
+                part = f"{r['side']} {fmt(rss / 1024 if rss else None)}"
+                if rss and data:
+                    part += f" (data {data / 1024:.1f}, without {(rss - data) / 1024:.1f})"
+                parts.append(part)
             print(f"  {when:12} " + ", ".join(parts))
 
 

@@ -17,6 +17,7 @@ import io.jctl.ctld.config.LunDef;
 import io.jctl.ctld.config.PortalGroupDef;
 import io.jctl.ctld.config.TargetDef;
 import io.jctl.ctld.control.DaemonControl;
+import io.jctl.ctld.runtime.NettyMemory;
 import io.jctl.ctld.state.JsonReservationStore;
 import io.jctl.iscsi.IscsiFrontend;
 import io.jctl.iscsi.IscsiSettings;
@@ -160,6 +161,7 @@ public final class Daemon implements AutoCloseable {
         }
         log.info("jctl ready: iSCSI on {}, control socket {}", frontend.boundAddresses().stream()
                 .map(Daemon::format).collect(Collectors.joining(" ")), control.socket());
+        log.info("memory: {}", NettyMemory.describe());
     }
 
     private int createLun(CtldConfig cfg, LunDef def, int requestedId) throws ConfigException {

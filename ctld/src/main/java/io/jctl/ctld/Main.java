@@ -4,6 +4,7 @@ import io.jctl.control.ControlJson;
 import io.jctl.control.ControlPaths;
 import io.jctl.ctld.config.ConfigException;
 import io.jctl.ctld.config.ConfigParser;
+import io.jctl.ctld.runtime.NettyMemory;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,7 +29,17 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "ctld", mixinStandardHelpOptions = true, version = "ctld (jctl) 0.1", sortOptions = false,
         description = "jctl iSCSI target daemon. Without --config it serves the embedded default: target "
-                + ConfigParser.DEFAULT_TARGET + " on 127.0.0.1:3260, LUN 0 a 1 GiB RAM disk, no authentication.")
+                + ConfigParser.DEFAULT_TARGET + " on 127.0.0.1:3260, LUN 0 a 1 GiB RAM disk, no authentication.",
+        footerHeading = "%nMemory (docs/performance.md, Memory):%n",
+        footer = {
+            "scripts/ctld starts the JVM with -XX:+UseSerialGC -Xms32m -Xmx256m, then $JAVA_OPTS: the JVM takes"
+                    + " the last of a repeated option, so JAVA_OPTS=-Xmx1g raises the heap limit. A collector named"
+                    + " in JAVA_OPTS replaces SerialGC; -XX:MaxRAMPercentage (-XX:InitialRAMPercentage) there"
+                    + " replaces -Xmx (-Xms). JCTL_JVM_DEFAULTS=none: none of these.",
+            "ctld itself sets, unless given with -D: io.netty.allocator.numDirectArenas=<event loops> (one"
+                    + " pooled arena per network event loop), io.netty.tryReflectionSetAccessible=true (direct"
+                    + " buffers from malloc, resident only where written) and io.netty.maxDirectMemory=<the"
+                    + " machine's memory> (RAM disk pages are direct memory, so the heap limit must not cap them)."})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -60,6 +71,7 @@ public final class Main implements Callable<Integer> {
     private PrintWriter err;
 
     public static void main(String[] args) {
+        NettyMemory.apply();   // before any Netty class loads: they read these settings once
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(run(args, err));
     }

@@ -37,12 +37,10 @@ final class Transport {
     }
 
     /**
-     * @param threads 0: the JVM property {@code jctl.iscsi.eventLoops} if set, else one per CPU (more loops than
-     *                cores only add context switches)
+     * @param threads 0: {@link EventLoopCount#configured()}
      */
     static EventLoopGroup eventLoops(String name, int threads) {
-        int n = threads > 0 ? threads
-                : Math.max(1, Integer.getInteger("jctl.iscsi.eventLoops", Runtime.getRuntime().availableProcessors()));
+        int n = threads > 0 ? threads : EventLoopCount.configured();
         DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
         return EPOLL ? new EpollEventLoopGroup(n, factory) : new NioEventLoopGroup(n, factory);
     }

@@ -28,7 +28,6 @@ import io.jctl.core.pr.ReservationState;
 import io.jctl.core.pr.ReservationStore;
 import io.jctl.core.sbc.Provisioning;
 import io.jctl.core.serial.SerSeq;
-import io.jctl.core.serial.SerializationClass;
 import io.jctl.core.stats.IoStats;
 import io.jctl.core.stats.StatsSnapshot;
 import io.jctl.core.task.Nexus;
@@ -461,9 +460,10 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
     }
 
     @Override
-    public <T> CompletableFuture<T> runInternal(LunContext lun, SerializationClass serialization, LbaExtent extent,
-                                                Supplier<CompletableFuture<T>> io) {
-        return dispatcher.runInternal(lun, serialization, extent, io);
+    public <T> CompletableFuture<T> runFor(io.jctl.core.dispatch.Command origin, LunContext lun,
+                                           io.jctl.core.cdb.OpcodeEntry row,
+                                           LbaExtent extent, Supplier<CompletableFuture<T>> io) {
+        return dispatcher.runFor(origin, lun, row, extent, io);
     }
 
     /** Stops the workers and closes every LUN's storage. */

@@ -3,6 +3,7 @@ package io.jctl.backend.ramdisk;
 import io.jctl.core.backend.BackendConfigException;
 import io.jctl.core.backend.BackendIoException;
 import io.jctl.core.backend.BackendLun;
+import io.jctl.core.backend.CompletedFutures;
 import io.jctl.core.backend.LbaStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -143,7 +144,7 @@ final class RamdiskLun implements BackendLun {
                         "ramdisk write failed: " + e, e));
             }
         }
-        return CompletableFuture.completedFuture(null);
+        return CompletedFutures.DONE;
     }
 
     /**
@@ -167,7 +168,7 @@ final class RamdiskLun implements BackendLun {
         return closed
                 ? CompletableFuture.failedFuture(new BackendIoException(BackendIoException.Kind.NO_MEDIA,
                 "ramdisk is closed"))
-                : CompletableFuture.completedFuture(null);
+                : CompletedFutures.DONE;
     }
 
     /** The reason an I/O of {@code blocks} blocks ({@code bytes} bytes) at {@code lba} cannot run, or null. */
@@ -425,7 +426,7 @@ final class RamdiskLun implements BackendLun {
                         "ramdisk unmap failed: " + e, e));
             }
         }
-        return CompletableFuture.completedFuture(null);
+        return CompletedFutures.DONE;
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.jctl.iscsi.pdu;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -15,6 +18,11 @@ public final class Bhs {
     private static final int IMMEDIATE = 0x40;
     /** Byte 1 bit 7: final PDU of a sequence (F), or transit (T) in login PDUs. */
     public static final int FINAL = 0x80;
+
+    /** Big-endian views of the array: one load or store per field instead of one per byte. */
+    private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final byte[] b;
 
@@ -35,6 +43,13 @@ public final class Bhs {
         Bhs h = new Bhs(new byte[LENGTH]);
         h.b[0] = (byte) (opcode & 0x3f);
         return h;
+    }
+
+    /** Zeroes the header and sets the opcode, for a header that is filled in and sent again and again. */
+    public Bhs reset(int opcode) {
+        Arrays.fill(b, (byte) 0);
+        b[0] = (byte) (opcode & 0x3f);
+        return this;
     }
 
     public byte[] bytes() {
@@ -106,12 +121,11 @@ public final class Bhs {
     }
 
     public int u16(int off) {
-        return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
+        return (short) U16.get(b, off) & 0xffff;
     }
 
     public Bhs u16(int off, int v) {
-        b[off] = (byte) (v >>> 8);
-        b[off + 1] = (byte) v;
+        U16.set(b, off, (short) v);
         return this;
     }
 
@@ -127,14 +141,11 @@ public final class Bhs {
     }
 
     public int u32(int off) {
-        return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+        return (int) U32.get(b, off);
     }
 
     public Bhs u32(int off, int v) {
-        b[off] = (byte) (v >>> 24);
-        b[off + 1] = (byte) (v >>> 16);
-        b[off + 2] = (byte) (v >>> 8);
-        b[off + 3] = (byte) v;
+        U32.set(b, off, v);
         return this;
     }
 
@@ -149,12 +160,11 @@ public final class Bhs {
     }
 
     public long u64(int off) {
-        return ((long) u32(off) << 32) | (u32(off + 4) & 0xffffffffL);
+        return (long) U64.get(b, off);
     }
 
     public Bhs u64(int off, long v) {
-        u32(off, (int) (v >>> 32));
-        u32(off + 4, (int) v);
+        U64.set(b, off, v);
         return this;
     }
 

@@ -9,7 +9,8 @@ import io.netty.buffer.Unpooled;
  * one reference to its data; releasing the PDU releases the data.
  */
 public final class Pdu extends DefaultByteBufHolder {
-    private static final byte[] NO_AHS = new byte[0];
+    /** The AHS of a PDU that has none (shared: nobody writes into it). */
+    public static final byte[] NO_AHS = new byte[0];
 
     private final Bhs bhs;
     private final byte[] ahs;

@@ -50,7 +50,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         }
         byte[] header = new byte[Bhs.LENGTH];
         in.readBytes(header);
-        byte[] ahs = new byte[ahsLength];
+        byte[] ahs = ahsLength == 0 ? Pdu.NO_AHS : new byte[ahsLength];
         in.readBytes(ahs);
         if (headerDigest) {
             int expected = in.readIntLE();

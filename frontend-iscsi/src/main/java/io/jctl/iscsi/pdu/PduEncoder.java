@@ -1,8 +1,10 @@
 package io.jctl.iscsi.pdu;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 
@@ -10,7 +12,8 @@ import io.netty.util.ReferenceCountUtil;
  * Writes a PDU as header (+ header digest), then the data segment itself (no copy), then padding and data digest.
  * Fills in DataSegmentLength and TotalAHSLength from what the PDU carries. The PDU's reference to its data passes
  * to the socket's outbound buffer; the pieces before the last are written with the void promise and the caller's
- * promise goes with the last, so a PDU costs no promise objects of its own.
+ * promise goes with the last, so a PDU costs no promise objects of its own. {@link #frame} does the same for a
+ * header and data that are not wrapped in a {@link Pdu} (the connection's hot path).
  */
 public final class PduEncoder extends ChannelOutboundHandlerAdapter {
     private final DigestSettings settings;
@@ -25,27 +28,40 @@ public final class PduEncoder extends ChannelOutboundHandlerAdapter {
             ctx.write(msg, promise);
             return;
         }
-        ByteBuf data = pdu.data();
+        frame(ctx, ctx.alloc(), settings, pdu.bhs(), pdu.ahs(), pdu.data(), promise);
+    }
+
+    /**
+     * Writes one PDU to {@code out}. The header is copied into a buffer of its own before this returns, so the
+     * caller may reuse {@code bhs} at once. The reference to {@code data} passes to {@code out} (or is released on
+     * failure).
+     */
+    public static void frame(ChannelOutboundInvoker out, ByteBufAllocator alloc, DigestSettings settings, Bhs bhs,
+                             byte[] ahs, ByteBuf data, ChannelPromise promise) {
         ByteBuf head = null;
         ByteBuf tail = null;
         try {
             int dataLength = data.readableBytes();
             int padding = (4 - (dataLength & 3)) & 3;
-            Bhs bhs = pdu.bhs();
             bhs.dataSegmentLength(dataLength);
-            byte[] ahs = pdu.ahs();
             bhs.totalAhsLengthWords(ahs.length / 4);
             boolean headerDigest = settings.headerDigest();
             boolean dataDigest = settings.dataDigest() && dataLength > 0;
-            head = ctx.alloc().buffer(Bhs.LENGTH + ahs.length + (headerDigest ? 4 : 0));
-            head.writeBytes(bhs.bytes());
-            head.writeBytes(ahs);
+            // The head buffer is allocated at its exact size and filled by index: no growth checks per field.
+            int headerLength = Bhs.LENGTH + ahs.length;
+            head = alloc.buffer(headerLength + (headerDigest ? 4 : 0));
+            head.setBytes(0, bhs.bytes());
+            if (ahs.length > 0) {
+                head.setBytes(Bhs.LENGTH, ahs);
+            }
+            head.writerIndex(headerLength);
             if (headerDigest) {
                 int crc = ahs.length == 0 ? Crc32c.of(bhs.bytes(), 0, Bhs.LENGTH) : Crc32c.of(head, 0);
-                head.writeIntLE(crc);
+                head.setIntLE(headerLength, crc);
+                head.writerIndex(headerLength + 4);
             }
             if (dataLength > 0 && (padding > 0 || dataDigest)) {
-                tail = ctx.alloc().buffer(padding + 4);
+                tail = alloc.buffer(padding + 4);
                 tail.writeZero(padding);
                 if (dataDigest) {
                     tail.writeIntLE(Crc32c.of(data, padding));
@@ -54,21 +70,21 @@ public final class PduEncoder extends ChannelOutboundHandlerAdapter {
         } catch (RuntimeException e) {
             ReferenceCountUtil.release(head);
             ReferenceCountUtil.release(tail);
-            pdu.release();
+            data.release();
             promise.setFailure(e);
             return;
         }
         if (!data.isReadable()) {
-            pdu.release();
-            ctx.write(head, promise);
+            data.release();
+            out.write(head, promise);
             return;
         }
-        ctx.write(head, ctx.voidPromise());
+        out.write(head, out.voidPromise());
         if (tail == null) {
-            ctx.write(data, promise);
+            out.write(data, promise);
         } else {
-            ctx.write(data, ctx.voidPromise());
-            ctx.write(tail, promise);
+            out.write(data, out.voidPromise());
+            out.write(tail, promise);
         }
     }
 }

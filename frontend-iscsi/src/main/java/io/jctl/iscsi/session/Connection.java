@@ -19,6 +19,7 @@ import io.jctl.iscsi.pdu.DigestSettings;
 import io.jctl.iscsi.pdu.FramingError;
 import io.jctl.iscsi.pdu.Opcode;
 import io.jctl.iscsi.pdu.Pdu;
+import io.jctl.iscsi.pdu.PduEncoder;
 import io.jctl.iscsi.pdu.TextKeys;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -93,6 +94,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
     private boolean pingOutstanding;
     private int pingTag;
     private PendingText pendingText;
+    /** See {@link #commandPathHeader}. */
+    private final Bhs commandPathHeader = Bhs.create(0);
     private int nextTextTag = 1;
 
     /** A text response too long for one PDU, sent in pieces as the initiator asks (RFC 7143 §11.11). */
@@ -547,18 +550,34 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
      * is going away, which the read side reports. The flush handler turns the flushes of one read batch into one.
      */
     void send(Pdu pdu, StatSn use) {
-        number(pdu, use);
+        number(pdu.bhs(), use);
         channel.writeAndFlush(pdu, channel.voidPromise());
+    }
+
+    /**
+     * The header for the next PDU of the command path (R2T, Data-In, SCSI Response): one zeroed header per
+     * connection, reused, so those PDUs cost no header objects. Fill it in and pass it to
+     * {@link #send(Bhs, ByteBuf, StatSn)} before asking for the next one. Event loop only.
+     */
+    Bhs commandPathHeader(int opcode) {
+        return commandPathHeader.reset(opcode);
+    }
+
+    /** Sends a header (from {@link #commandPathHeader}) with its data as one PDU; the data's reference passes. */
+    void send(Bhs header, ByteBuf data, StatSn use) {
+        number(header, use);
+        // The encoder copies the header before this returns, so the next PDU may reuse it.
+        PduEncoder.frame(channel, channel.alloc(), digests, header, Pdu.NO_AHS, data, channel.voidPromise());
+        channel.flush();
     }
 
     /** Sends the PDU and closes the connection once it is written. */
     private void sendAndClose(Pdu pdu, StatSn use) {
-        number(pdu, use);
+        number(pdu.bhs(), use);
         channel.writeAndFlush(pdu).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void number(Pdu pdu, StatSn use) {
-        Bhs bhs = pdu.bhs();
+    private void number(Bhs bhs, StatSn use) {
         bhs.u32(24, switch (use) {
             case ADVANCE -> statSn++;
             case CURRENT -> statSn;
@@ -588,9 +607,26 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Lo
         try {
             r.run();
         } catch (RuntimeException e) {
-            log.error("internal error; dropping connection", e);
-            close("internal error");
+            internalError(e);
         }
+    }
+
+    /**
+     * True when the caller runs on this connection's event loop (the logging MDC then names this connection): it
+     * may do loop work directly, with no task object, and hands what it throws to {@link #internalError}.
+     */
+    boolean enterLoop() {
+        if (!channel.eventLoop().inEventLoop()) {
+            return false;
+        }
+        mdc();
+        return true;
+    }
+
+    /** A bug surfaced while handling this connection's work: it is logged and the connection dropped. */
+    void internalError(RuntimeException e) {
+        log.error("internal error; dropping connection", e);
+        close("internal error");
     }
 
     boolean open() {

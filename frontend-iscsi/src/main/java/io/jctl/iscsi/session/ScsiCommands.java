@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 
 /**
  * SCSI commands of one session: the ITT table, Data-Out collection (immediate, unsolicited and solicited data), R2T
@@ -56,70 +57,7 @@ final class ScsiCommands implements TaskTransport {
     private int retiredCount;
     private int retiredNext;
     private int nextTtt = 1;
-
-    /** One command in flight. Only touched on the event loop. */
-    private static final class TaskState {
-        final ScsiTask task;
-        final int itt;
-        final long lun;
-        final int expectedLength;
-        final boolean write;
-        final boolean read;
-        /**
-         * Data received so far, in offset order: a retained slice of the one PDU that carried it, or a composite
-         * of such slices once a second PDU added to it.
-         */
-        ByteBuf received;
-        int receivedLength;
-        /** Unsolicited data (immediate plus unsolicited Data-Out) the initiator will send. */
-        int unsolicitedLimit;
-        boolean unsolicitedDone;
-        int unsolicitedDataSn;
-        /** What the core asked for. */
-        CompletableFuture<ByteBuf> dataRequest;
-        int wanted;
-        /** R2Ts sent and not yet satisfied, oldest first. */
-        final ArrayDeque<R2t> r2ts = new ArrayDeque<>();
-        int nextR2tOffset;
-        int r2tSn;
-        /** Data-In: PDUs numbered so far, bytes sent, bytes accepted, and bytes accepted but not yet sent. */
-        int dataSn;
-        int sentLength;
-        int queuedIn;
-        /** Accepted Data-In not yet sent: the one buffer the handler gave, or a composite once it gave more. */
-        ByteBuf pendingIn;
-        /** pendingIn is a composite of our own, made when a second buffer arrived. */
-        boolean pendingQueued;
-        /** A Data-Out of this task was rejected: the initiator has given up on it, no response goes out. */
-        boolean abandoned;
-        /** Completion waiting for unsolicited data to finish arriving. */
-        boolean completionParked;
-        ByteBuf parkedFinalData;
-        boolean finished;
-
-        TaskState(ScsiTask task, int itt, long lun, int expectedLength, boolean write, boolean read) {
-            this.task = task;
-            this.itt = itt;
-            this.lun = lun;
-            this.expectedLength = expectedLength;
-            this.write = write;
-            this.read = read;
-        }
-    }
-
-    private static final class R2t {
-        final int ttt;
-        final int offset;
-        final int length;
-        int received;
-        int dataSn;
-
-        R2t(int ttt, int offset, int length) {
-            this.ttt = ttt;
-            this.offset = offset;
-            this.length = length;
-        }
-    }
+    private final TaskStatePool spareStates = new TaskStatePool();
 
     ScsiCommands(Connection conn, ScsiService core, SessionParameters params, Nexus nexus) {
         this.conn = conn;
@@ -190,13 +128,14 @@ final class ScsiCommands implements TaskTransport {
         DataDirection direction = write ? DataDirection.OUT : read ? DataDirection.IN : DataDirection.NONE;
         ScsiTask task = new ScsiTask(nexus, bhs.lun(), itt & 0xffffffffL, attribute(flags & 7), cdb,
                 write || read ? expected : 0, direction, this);
-        TaskState st = new TaskState(task, itt, bhs.lun(), write || read ? expected : 0, write, read);
-        task.setFrontendState(st);
+        TaskState st = spareStates.take();
+        st.start(task, itt, bhs.lun(), write || read ? expected : 0, write, read);
         st.unsolicitedLimit = unsolicitedFollows ? Math.min(params.firstBurstLength(), expected) : immediateLength;
         // Immediate data that already fills the unsolicited allowance leaves nothing to follow, whatever F says.
         st.unsolicitedDone = !unsolicitedFollows || immediateLength >= st.unsolicitedLimit;
         if (immediateLength > 0) {
-            st.received = immediate.retainedSlice();
+            // The PDU's data is a slice of its own: one more reference keeps it after the PDU is released.
+            st.received = immediate.retain();
             st.receivedLength = immediateLength;
         }
         st.nextR2tOffset = st.unsolicitedLimit;
@@ -298,7 +237,7 @@ final class ScsiCommands implements TaskTransport {
                 }
             }
         } else {
-            R2t r2t = st.r2ts.peekFirst();
+            TaskState.R2t r2t = st.r2ts == null ? null : st.r2ts.peekFirst();
             if (r2t == null || r2t.ttt != ttt) {
                 log.warn("Data-Out for ITT 0x{} with unknown TTT 0x{}; rejected", Integer.toHexString(itt),
                         Integer.toHexString(ttt));
@@ -339,7 +278,7 @@ final class ScsiCommands implements TaskTransport {
             return false;
         }
         if (length > 0) {
-            ByteBuf piece = data.retainedSlice();
+            ByteBuf piece = data.retain();
             if (st.received == null) {
                 st.received = piece;
             } else {
@@ -360,17 +299,18 @@ final class ScsiCommands implements TaskTransport {
      * (the initiator fails the command), the core is told to abort the task, and nothing more is sent for it.
      */
     private void abandon(TaskState st, Bhs bhs, String problem, int reason) {
-        log.warn("Data-Out for ITT 0x{}: {}; rejected, task abandoned", Integer.toHexString(st.itt), problem);
+        // Failing the data request may end the task and recycle its state: what the abort needs is read first.
+        ScsiTask task = st.task;
+        long lun = st.lun;
+        int itt = st.itt;
+        log.warn("Data-Out for ITT 0x{}: {}; rejected, task abandoned", Integer.toHexString(itt), problem);
         conn.reject(bhs, reason);
         st.abandoned = true;
-        if (st.dataRequest != null) {
-            st.dataRequest.completeExceptionally(new IllegalStateException(st.task + " abandoned after a bad Data-Out"));
-            st.dataRequest = null;
-        }
-        core.taskManagement(new TmfRequest(TmfFunction.ABORT_TASK, nexus, st.lun, st.itt & 0xffffffffL))
+        failDataRequest(st, "abandoned after a bad Data-Out");
+        core.taskManagement(new TmfRequest(TmfFunction.ABORT_TASK, nexus, lun, itt & 0xffffffffL))
                 .whenComplete((r, e) -> {
                     if (e != null) {
-                        log.error("core failed to abort abandoned {}", st.task, e);
+                        log.error("core failed to abort abandoned {}", task, e);
                     }
                 });
     }
@@ -381,25 +321,25 @@ final class ScsiCommands implements TaskTransport {
             return;
         }
         if (st.receivedLength >= st.wanted) {
-            CompletableFuture<ByteBuf> request = st.dataRequest;
+            BiConsumer<ByteBuf, Throwable> request = st.dataRequest;
             st.dataRequest = null;
-            ByteBuf out = st.wanted == 0 ? Unpooled.EMPTY_BUFFER : st.received.retainedSlice(0, st.wanted);
-            if (!request.complete(out)) {
-                out.release();
-            }
+            request.accept(st.wanted == 0 ? Unpooled.EMPTY_BUFFER : st.received.retainedSlice(0, st.wanted), null);
             return;
         }
         if (!st.unsolicitedDone) {
             return;
         }
-        while (st.r2ts.size() < params.maxOutstandingR2T() && st.nextR2tOffset < st.wanted) {
+        if (st.r2ts == null && st.nextR2tOffset < st.wanted) {
+            st.r2ts = new ArrayDeque<>(Math.min(params.maxOutstandingR2T(), 16));
+        }
+        while (st.nextR2tOffset < st.wanted && st.r2ts.size() < params.maxOutstandingR2T()) {
             int length = Math.min(params.maxBurstLength(), st.wanted - st.nextR2tOffset);
-            R2t r2t = new R2t(nextTtt(), st.nextR2tOffset, length);
+            TaskState.R2t r2t = new TaskState.R2t(nextTtt(), st.nextR2tOffset, length);
             st.nextR2tOffset += length;
             st.r2ts.addLast(r2t);
-            Bhs bhs = Bhs.create(Opcode.R2T).flags(Bhs.FINAL).lun(st.lun).itt(st.itt);
+            Bhs bhs = conn.commandPathHeader(Opcode.R2T).flags(Bhs.FINAL).lun(st.lun).itt(st.itt);
             bhs.u32(20, r2t.ttt).u32(36, st.r2tSn++).u32(40, r2t.offset).u32(44, r2t.length);
-            conn.send(Pdu.of(bhs), Connection.StatSn.CURRENT);
+            conn.send(bhs, Unpooled.EMPTY_BUFFER, Connection.StatSn.CURRENT);
         }
     }
 
@@ -416,72 +356,105 @@ final class ScsiCommands implements TaskTransport {
     @Override
     public CompletableFuture<ByteBuf> receiveData(ScsiTask task, int length) {
         CompletableFuture<ByteBuf> future = new CompletableFuture<>();
-        if (!hop(() -> {
-            TaskState st = live(task);
-            if (st == null) {
-                future.completeExceptionally(new IllegalStateException(task + " is no longer active"));
-                return;
+        receiveData(task, length, (buf, err) -> {
+            if (err != null) {
+                future.completeExceptionally(err);
+            } else if (!future.complete(buf)) {
+                buf.release();
             }
-            if (st.abandoned) {
-                future.completeExceptionally(new IllegalStateException(task + " abandoned after a bad Data-Out"));
-                return;
-            }
-            if (st.dataRequest != null) {
-                future.completeExceptionally(new IllegalStateException(task + " already waits for data"));
-                return;
-            }
-            st.wanted = st.write ? Math.max(0, Math.min(length, st.expectedLength)) : 0;
-            st.dataRequest = future;
-            progress(st);
-        })) {
-            future.completeExceptionally(new IllegalStateException("connection gone"));
-        }
+        });
         return future;
     }
 
     @Override
-    public void sendData(ScsiTask task, ByteBuf data) {
-        if (!hop(() -> {
-            TaskState st = live(task);
-            if (st == null) {
-                data.release();
-                return;
+    public void receiveData(ScsiTask task, int length, BiConsumer<ByteBuf, Throwable> done) {
+        if (conn.enterLoop()) {
+            try {
+                requestData(task, length, done);
+            } catch (RuntimeException e) {
+                conn.internalError(e);
             }
-            queueDataIn(st, data);
-        })) {
+        } else if (!hop(() -> requestData(task, length, done))) {
+            done.accept(null, new IllegalStateException("connection gone"));
+        }
+    }
+
+    private void requestData(ScsiTask task, int length, BiConsumer<ByteBuf, Throwable> done) {
+        TaskState st = live(task);
+        if (st == null) {
+            done.accept(null, new IllegalStateException(task + " is no longer active"));
+            return;
+        }
+        if (st.abandoned) {
+            done.accept(null, new IllegalStateException(task + " abandoned after a bad Data-Out"));
+            return;
+        }
+        if (st.dataRequest != null) {
+            done.accept(null, new IllegalStateException(task + " already waits for data"));
+            return;
+        }
+        st.wanted = st.write ? Math.max(0, Math.min(length, st.expectedLength)) : 0;
+        st.dataRequest = done;
+        progress(st);
+    }
+
+    @Override
+    public void sendData(ScsiTask task, ByteBuf data) {
+        if (conn.enterLoop()) {
+            try {
+                sendDataOnLoop(task, data);
+            } catch (RuntimeException e) {
+                conn.internalError(e);
+            }
+        } else if (!hop(() -> sendDataOnLoop(task, data))) {
             data.release();
         }
     }
 
+    private void sendDataOnLoop(ScsiTask task, ByteBuf data) {
+        TaskState st = live(task);
+        if (st == null) {
+            data.release();
+            return;
+        }
+        queueDataIn(st, data);
+    }
+
     @Override
     public void complete(ScsiTask task, ByteBuf finalData) {
-        if (!hop(() -> {
-            TaskState st = live(task);
-            if (st == null) {
-                if (finalData != null) {
-                    finalData.release();
-                }
-                return;
+        if (conn.enterLoop()) {
+            try {
+                completeOnLoop(task, finalData);
+            } catch (RuntimeException e) {
+                conn.internalError(e);
             }
-            if (st.abandoned) {
-                if (finalData != null) {
-                    finalData.release();
-                }
-                retire(st);
-                return;
-            }
-            if (!st.unsolicitedDone) {
-                // The initiator is still sending unsolicited data; answer once it has all arrived.
-                st.completionParked = true;
-                st.parkedFinalData = finalData;
-                return;
-            }
-            finish(st, finalData);
-        })) {
+        } else if (!hop(() -> completeOnLoop(task, finalData)) && finalData != null) {
+            finalData.release();
+        }
+    }
+
+    private void completeOnLoop(ScsiTask task, ByteBuf finalData) {
+        TaskState st = live(task);
+        if (st == null) {
             if (finalData != null) {
                 finalData.release();
             }
+            return;
         }
+        if (st.abandoned) {
+            if (finalData != null) {
+                finalData.release();
+            }
+            retire(st);
+            return;
+        }
+        if (!st.unsolicitedDone) {
+            // The initiator is still sending unsolicited data; answer once it has all arrived.
+            st.completionParked = true;
+            st.parkedFinalData = finalData;
+            return;
+        }
+        finish(st, finalData);
     }
 
     @Override
@@ -506,11 +479,10 @@ final class ScsiCommands implements TaskTransport {
         }
     }
 
+    /** The state of a task still in flight on an open connection, else null. */
     private TaskState live(ScsiTask task) {
-        if (!(task.frontendState() instanceof TaskState st) || st.finished || !conn.open()) {
-            return null;
-        }
-        return st;
+        TaskState st = TaskState.of(task);
+        return st == null || !conn.open() ? null : st;
     }
 
     // ---- Data-In and status -----------------------------------------------------------------------------------
@@ -569,7 +541,7 @@ final class ScsiCommands implements TaskTransport {
         } else {
             chunk = st.pendingIn.readRetainedSlice(length);
         }
-        Bhs bhs = Bhs.create(Opcode.DATA_IN).lun(st.lun).itt(st.itt).u32(20, Bhs.RESERVED_TAG);
+        Bhs bhs = conn.commandPathHeader(Opcode.DATA_IN).lun(st.lun).itt(st.itt).u32(20, Bhs.RESERVED_TAG);
         int offset = st.sentLength;
         st.sentLength += length;
         int flags = 0;
@@ -582,7 +554,7 @@ final class ScsiCommands implements TaskTransport {
         }
         bhs.flags(flags);
         bhs.u32(36, st.dataSn++).u32(40, offset);
-        conn.send(Pdu.of(bhs, chunk), withStatus ? Connection.StatSn.ADVANCE : Connection.StatSn.NONE);
+        conn.send(bhs, chunk, withStatus ? Connection.StatSn.ADVANCE : Connection.StatSn.NONE);
     }
 
     private void finish(TaskState st, ByteBuf finalData) {
@@ -599,7 +571,7 @@ final class ScsiCommands implements TaskTransport {
             sendDataIn(st, pending, statusInData);
         }
         if (!statusInData) {
-            Bhs bhs = Bhs.create(Opcode.SCSI_RESPONSE).flags(Bhs.FINAL | residualFlags(st)).itt(st.itt);
+            Bhs bhs = conn.commandPathHeader(Opcode.SCSI_RESPONSE).flags(Bhs.FINAL | residualFlags(st)).itt(st.itt);
             bhs.u8(2, 0).u8(3, status.code());
             bhs.u32(36, st.read ? st.dataSn : st.r2tSn);
             bhs.u32(44, residual(st));
@@ -609,7 +581,7 @@ final class ScsiCommands implements TaskTransport {
                 data.writeShort(sense.length);
                 data.writeBytes(sense);
             }
-            conn.send(Pdu.of(bhs, data), Connection.StatSn.ADVANCE);
+            conn.send(bhs, data, Connection.StatSn.ADVANCE);
         }
         release(st);
     }
@@ -660,7 +632,23 @@ final class ScsiCommands implements TaskTransport {
         return false;
     }
 
-    private static void release(TaskState st) {
+    /** Fails the core's pending Data-Out request, if any. */
+    private static void failDataRequest(TaskState st, String why) {
+        BiConsumer<ByteBuf, Throwable> request = st.dataRequest;
+        if (request != null) {
+            st.dataRequest = null;
+            request.accept(null, new IllegalStateException(st.task + " " + why));
+        }
+    }
+
+    /**
+     * Ends the task's state: its buffers are released, a pending data request fails, and the state goes back to
+     * the pool for a later command. A state already ended is left alone.
+     */
+    private void release(TaskState st) {
+        if (st.finished) {
+            return;
+        }
         st.finished = true;
         if (st.received != null) {
             st.received.release();
@@ -675,11 +663,11 @@ final class ScsiCommands implements TaskTransport {
             st.parkedFinalData.release();
             st.parkedFinalData = null;
         }
-        if (st.dataRequest != null) {
-            st.dataRequest.completeExceptionally(new IllegalStateException(st.task + " ended"));
-            st.dataRequest = null;
+        failDataRequest(st, "ended");
+        if (st.r2ts != null) {
+            st.r2ts.clear();
         }
-        st.r2ts.clear();
+        spareStates.give(st);
     }
 
     /** The connection is gone: every task's buffers are released and pending data requests fail. */

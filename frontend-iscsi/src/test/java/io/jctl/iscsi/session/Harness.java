@@ -12,8 +12,13 @@ import io.jctl.iscsi.pdu.Bhs;
 import io.jctl.iscsi.pdu.DigestSettings;
 import io.jctl.iscsi.pdu.Opcode;
 import io.jctl.iscsi.pdu.Pdu;
+import io.jctl.iscsi.pdu.PduDecoder;
+import io.jctl.iscsi.pdu.PduEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.net.InetSocketAddress;
@@ -42,6 +47,8 @@ final class Harness implements AutoCloseable {
     /** What the registry offers; tests may add targets. */
     final List<IscsiTarget> targets = new CopyOnWriteArrayList<>();
     final EmbeddedChannel ch;
+    /** The target's output as PDUs, decoded from the bytes it wrote. */
+    final EmbeddedChannel wire;
     final Connection conn;
     int cmdSn = 1;
     int expStatSn;
@@ -87,8 +94,21 @@ final class Harness implements AutoCloseable {
                 registered.remove(connection);
             }
         };
-        conn = new Connection(registry, pg, new DigestSettings(settings.maxRecvDataSegmentLength()), g -> g.listen());
-        ch = new EmbeddedChannel(conn) {
+        DigestSettings digests = new DigestSettings(settings.maxRecvDataSegmentLength());
+        conn = new Connection(registry, pg, digests, g -> g.listen());
+        // What the target writes is framed by the real encoder and parsed back into PDUs as it is written (with the
+        // digest settings of that moment, which login changes), as an initiator would see it.
+        DigestSettings wireDigests = new DigestSettings(1 << 24);
+        wire = new EmbeddedChannel(new PduDecoder(wireDigests));
+        ChannelOutboundHandlerAdapter tap = new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                wireDigests.enable(digests.headerDigest(), digests.dataDigest());
+                wire.writeInbound(msg);
+                promise.trySuccess();
+            }
+        };
+        ch = new EmbeddedChannel(tap, new PduEncoder(digests), conn) {
             @Override
             protected SocketAddress remoteAddress0() {
                 return new InetSocketAddress("127.0.0.1", 40000);
@@ -123,15 +143,14 @@ final class Harness implements AutoCloseable {
 
     /** The next PDU the target sent; the caller releases it. */
     Pdu next() {
-        ch.runPendingTasks();
-        Pdu pdu = ch.readOutbound();
+        Pdu pdu = poll();
         assertNotNull(pdu, "expected a PDU from the target");
         return pdu;
     }
 
     Pdu poll() {
         ch.runPendingTasks();
-        return ch.readOutbound();
+        return wire.readInbound();
     }
 
     void send(Pdu pdu) {
@@ -175,5 +194,6 @@ final class Harness implements AutoCloseable {
     @Override
     public void close() {
         ch.finishAndReleaseAll();
+        wire.finishAndReleaseAll();
     }
 }

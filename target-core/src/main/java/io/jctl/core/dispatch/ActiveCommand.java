@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiConsumer;
 
 /**
  * A command the dispatcher accepted: what handlers receive as {@link Command}, and the task's entry in its
@@ -141,22 +142,53 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
 
     @Override
     public CompletableFuture<ByteBuf> receiveData(int length) {
+        CompletableFuture<ByteBuf> future = new CompletableFuture<>();
+        receiveData(length, (buf, err) -> {
+            if (err != null) {
+                future.completeExceptionally(err);
+            } else if (!future.complete(buf)) {
+                buf.release();
+            }
+        });
+        return future;
+    }
+
+    @Override
+    public void receiveData(int length, BiConsumer<ByteBuf, Throwable> done) {
         RECEIVES.incrementAndGet(this);
         if (aborted()) {
             RECEIVES.decrementAndGet(this);
-            return CompletableFuture.failedFuture(ScsiException.status(ScsiStatus.TASK_ABORTED));
+            done.accept(null, ScsiException.status(ScsiStatus.TASK_ABORTED));
+            return;
         }
         long t0 = System.nanoTime();
-        return task.transport().receiveData(task, length).handle((buf, err) -> {
+        task.transport().receiveData(task, length, (buf, err) -> {
             RECEIVES.decrementAndGet(this);
             if (err != null) {
-                throw new DataOutFailed(err);
+                continueHandler(done, null, new DataOutFailed(err));
+                return;
             }
             dmaNanos += System.nanoTime() - t0;
             bytesMoved += buf.readableBytes();
             transfers++;
-            return buf;
+            continueHandler(done, buf, null);
         });
+    }
+
+    /**
+     * Runs the handler's continuation on the transport's thread; what it throws ends the command as the handler's
+     * own exceptions do in {@link #run()}, instead of reaching the transport.
+     */
+    private void continueHandler(BiConsumer<ByteBuf, Throwable> done, ByteBuf buf, Throwable err) {
+        try {
+            done.accept(buf, err);
+        } catch (Throwable t) {
+            if (ended != 0) {
+                log.error("{}: handler threw after ending the command", task, t);
+            } else {
+                fail(t);
+            }
+        }
     }
 
     /** The frontend could not deliver Data-Out (connection gone, bad Data-Out sequence): not a target bug. */

@@ -12,7 +12,6 @@ import io.jctl.core.scsi.ScsiException;
 import io.jctl.core.scsi.SenseData;
 import io.jctl.core.scsi.SenseKey;
 import io.jctl.core.serial.OoaEntry;
-import io.jctl.core.serial.SerializationClass;
 import io.jctl.core.serial.TaskSet;
 import io.jctl.core.stats.IoStats;
 import io.jctl.core.stats.IoType;
@@ -214,8 +213,10 @@ public final class Dispatcher {
     }
 
     private ScsiException runChecks(AccessCheck.Stage stage, LunContext ctx, OpcodeEntry entry, ScsiTask task) {
-        for (AccessCheck c : accessChecks.get(stage)) {
-            ScsiException e = c.check(ctx, entry, task);
+        List<AccessCheck> checks = accessChecks.get(stage);
+        // By index: checks are only ever added, and this runs for every command (no iterator object).
+        for (int i = 0; i < checks.size(); i++) {
+            ScsiException e = checks.get(i).check(ctx, entry, task);
             if (e != null) {
                 return e;
             }
@@ -286,16 +287,23 @@ public final class Dispatcher {
     }
 
     /**
-     * Runs I/O on the target's own behalf ordered in {@code ctx}'s task set as a SIMPLE task of class
-     * {@code serialization} over {@code extent} (see {@link TargetView#runInternal}).
+     * Runs I/O a command does on behalf of its initiator, judged and ordered as {@code row} from that command's
+     * nexus over {@code extent} (see {@link TargetView#runFor}). On the command's own LUN the I/O takes the
+     * command's place in the task set ({@link TaskSet#admitWithin}).
      */
-    public <T> CompletableFuture<T> runInternal(LunContext ctx, SerializationClass serialization, LbaExtent extent,
-                                                Supplier<CompletableFuture<T>> io) {
-        InternalTask<T> t = new InternalTask<>(this, ctx, serialization, extent, io);
+    public <T> CompletableFuture<T> runFor(Command origin, LunContext ctx, OpcodeEntry row, LbaExtent extent,
+                                           Supplier<CompletableFuture<T>> io) {
+        InternalTask<T> t = new InternalTask<>(this, ctx, origin, row, extent, io);
+        ScsiException refusal = t.stateCheck();
+        if (refusal != null) {
+            log.debug("{}: internal {} on {} refused: {}", origin.task(), row.name(), ctx.lun(), refusal.getMessage());
+            return CompletableFuture.failedFuture(refusal);
+        }
+        OoaEntry parent = origin instanceof ActiveCommand cmd && cmd.context() == ctx ? cmd : null;
         if (ctx.removed()) {
             return CompletableFuture.failedFuture(ScsiException.lunNotSupported());
         }
-        if (ctx.tasks().admit(t) == TaskSet.Admission.RUN) {
+        if (ctx.tasks().admitWithin(parent, t) == TaskSet.Admission.RUN) {
             t.start();
         } else if (ctx.removed()) {
             // Removed between the check and admission: the abort sweep may have missed it.
@@ -307,9 +315,17 @@ public final class Dispatcher {
 
     /** Starts commands whose blocker left; the LUN state is checked again first (it may have changed). */
     public void startUnblocked(LunContext ctx, List<OoaEntry> runnable) {
+        if (runnable.isEmpty()) {
+            return; // the common case, without an iterator object
+        }
         for (OoaEntry e : runnable) {
             if (e instanceof InternalTask<?> t) {
-                t.start();
+                ScsiException refusal = t.stateCheck();
+                if (refusal != null) {
+                    t.refuse(refusal);
+                } else {
+                    t.start();
+                }
                 continue;
             }
             ActiveCommand cmd = (ActiveCommand) e;

@@ -44,7 +44,9 @@ public final class LunContext {
 
     /** The LUN's state of one kind, created by {@code create} on first use. */
     public <T extends LunState> T state(Class<T> kind, Supplier<? extends T> create) {
-        return kind.cast(states.computeIfAbsent(kind, k -> create.get()));
+        // Looked up first: the state exists after the first command, and this runs on every one (reservations).
+        LunState existing = states.get(kind);
+        return kind.cast(existing != null ? existing : states.computeIfAbsent(kind, k -> create.get()));
     }
 
     /** Tells every attached state about a LOGICAL UNIT RESET. */

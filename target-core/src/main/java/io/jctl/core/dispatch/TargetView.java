@@ -44,14 +44,19 @@ public interface TargetView {
     }
 
     /**
-     * Runs I/O on the target's own behalf (third-party copy) ordered in {@code lun}'s task set like an initiator's
-     * SIMPLE command of class {@code serialization} over {@code extent}: {@code io} starts once no older task
-     * blocks it, newer tasks wait for it until the future {@code io} returned completes. The result fails with
-     * TASK ABORTED when a reset or LUN removal aborts it, and with LOGICAL UNIT NOT SUPPORTED when the LUN is gone.
-     * A view without task sets runs {@code io} at once.
+     * Runs I/O a command does on behalf of its initiator (a copy's reads and writes): {@code io} is judged by the
+     * precheck's LUN state checks (port state, write protection, reservations, medium) exactly as {@code row}
+     * coming from {@code origin}'s nexus would be, when it arrives and again if it had to wait, and ordered in
+     * {@code lun}'s task set as a SIMPLE task of {@code row}'s class over {@code extent}. A refusal fails the
+     * result with that command's answer (e.g. RESERVATION CONFLICT). {@code io} starts once no older task blocks
+     * it, and newer tasks wait for it until the future it returned completes. On {@code origin}'s own LUN the I/O
+     * takes {@code origin}'s place in the order, so tasks that arrived after {@code origin} and wait (an ORDERED
+     * one waits for {@code origin} itself) never hold it back. The result fails with TASK ABORTED when a reset or
+     * LUN removal aborts the I/O (task management aimed at initiators' tasks leaves it alone), and with LOGICAL
+     * UNIT NOT SUPPORTED when the LUN is gone. A view without task sets runs {@code io} at once.
      */
-    default <T> java.util.concurrent.CompletableFuture<T> runInternal(
-            LunContext lun, io.jctl.core.serial.SerializationClass serialization, io.jctl.core.cdb.LbaExtent extent,
+    default <T> java.util.concurrent.CompletableFuture<T> runFor(
+            Command origin, LunContext lun, io.jctl.core.cdb.OpcodeEntry row, io.jctl.core.cdb.LbaExtent extent,
             java.util.function.Supplier<java.util.concurrent.CompletableFuture<T>> io) {
         return io.get();
     }

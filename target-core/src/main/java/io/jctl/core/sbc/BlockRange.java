@@ -18,17 +18,35 @@ public record BlockRange(long lba, long blocks, int lengthOffset) {
     /** Decodes a CDB of a block command; READ(6)/WRITE(6) length 0 means 256 blocks. */
     public static BlockRange of(byte[] cdb) {
         int op = cdb[0] & 0xff;
-        return switch (op >> 5) {
+        long lba;
+        long blocks;
+        int lengthOffset;
+        switch (op >> 5) {
             case 0 -> {
-                long lba = ((cdb[1] & 0x1f) << 16) | CdbFields.u16(cdb, 2);
+                lba = ((cdb[1] & 0x1f) << 16) | CdbFields.u16(cdb, 2);
                 int len = CdbFields.u8(cdb, 4);
-                yield new BlockRange(lba, len == 0 ? 256 : len, 4);
+                blocks = len == 0 ? 256 : len;
+                lengthOffset = 4;
             }
-            case 1, 2 -> new BlockRange(CdbFields.u32(cdb, 2), CdbFields.u16(cdb, 7), 7);
-            case 5 -> new BlockRange(CdbFields.u32(cdb, 2), CdbFields.u32(cdb, 6), 6);
-            case 4 -> new BlockRange(CdbFields.u64(cdb, 2), CdbFields.u32(cdb, 10), 10);
+            case 1, 2 -> {
+                lba = CdbFields.u32(cdb, 2);
+                blocks = CdbFields.u16(cdb, 7);
+                lengthOffset = 7;
+            }
+            case 5 -> {
+                lba = CdbFields.u32(cdb, 2);
+                blocks = CdbFields.u32(cdb, 6);
+                lengthOffset = 6;
+            }
+            case 4 -> {
+                lba = CdbFields.u64(cdb, 2);
+                blocks = CdbFields.u32(cdb, 10);
+                lengthOffset = 10;
+            }
             default -> throw new IllegalArgumentException("not a block command: 0x" + Integer.toHexString(op));
-        };
+        }
+        // One allocation site, so that the JIT can keep a range that does not escape in registers.
+        return new BlockRange(lba, blocks, lengthOffset);
     }
 
     /** The extent function of READ/WRITE-class opcode table rows. */

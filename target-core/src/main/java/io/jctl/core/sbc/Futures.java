@@ -1,5 +1,7 @@
 package io.jctl.core.sbc;
 
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -15,5 +17,18 @@ public final class Futures {
             cur = cur.getCause();
         }
         return cur;
+    }
+
+    /** The failure of a completed future (unwrapped), or null when it succeeded. Only for futures already done. */
+    public static Throwable failureOf(CompletableFuture<?> done) {
+        if (!done.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            done.join();
+        } catch (CompletionException | CancellationException e) {
+            return unwrap(e);
+        }
+        throw new IllegalStateException("a future completed exceptionally returned normally");
     }
 }

@@ -62,6 +62,16 @@ public final class ReadWrite implements CommandHandler {
 
     private static void read(Command cmd, BackendLun storage, BlockRange range) {
         CompletableFuture<ByteBuf> f = storage.read(range.lba(), (int) range.blocks(), cmd.alloc());
+        if (f.isDone()) {
+            // Storage that completes inline: no dependent future and no callback object.
+            Throwable err = Futures.failureOf(f);
+            if (err != null) {
+                cmd.fail(err);
+            } else {
+                cmd.complete(f.getNow(null));
+            }
+            return;
+        }
         f.whenComplete((buf, err) -> {
             if (err != null) {
                 cmd.fail(Futures.unwrap(err));
@@ -77,7 +87,7 @@ public final class ReadWrite implements CommandHandler {
      */
     static void write(Command cmd, BackendLun storage, long lba, int bytes, boolean fua) {
         int blockSize = storage.blockSize();
-        cmd.receiveData(bytes).whenComplete((buf, err) -> {
+        cmd.receiveData(bytes, (buf, err) -> {
             if (err != null) {
                 cmd.fail(Futures.unwrap(err));
                 return;
@@ -112,6 +122,17 @@ public final class ReadWrite implements CommandHandler {
         } catch (RuntimeException e) {
             owner.release();
             cmd.fail(e);
+            return;
+        }
+        if (written.isDone()) {
+            // Storage that completes inline: no dependent future and no callback object.
+            owner.release();
+            Throwable e = Futures.failureOf(written);
+            if (e != null) {
+                cmd.fail(e);
+            } else {
+                cmd.complete();
+            }
             return;
         }
         written.whenComplete((v, e) -> {

@@ -7,6 +7,8 @@ package io.jctl.core.scsi;
 public final class SenseData {
     /** Largest sense the target ever returns (SPC: 252 bytes). */
     public static final int MAX_LENGTH = 252;
+    /** Most bytes of a copy target's sense one forwarded sense data descriptor carries (CTL's limit). */
+    private static final int FORWARDED_SENSE_MAX = 64;
 
     private final int key;
     private final int asc;
@@ -15,9 +17,32 @@ public final class SenseData {
     private final byte[] senseKeySpecific;
     private final boolean deferred;
     private final Long commandSpecific;
+    private final Forwarded forwarded;
+
+    /**
+     * A forwarded sense data descriptor (SPC-4, type 0Ch): what a copy source or destination answered the copy
+     * manager.
+     *
+     * @param source SENSE DATA SOURCE: 1 the copy source, 2 the copy destination
+     * @param status the copy target's status
+     * @param sense  its sense, or null when it had none (e.g. RESERVATION CONFLICT)
+     */
+    private record Forwarded(int source, ScsiStatus status, SenseData sense) {
+    }
+
+    /** SENSE DATA SOURCE of a forwarded sense data descriptor: the EXTENDED COPY's copy source. */
+    public static final int FORWARDED_FROM_COPY_SOURCE = 1;
+    /** SENSE DATA SOURCE of a forwarded sense data descriptor: the EXTENDED COPY's copy destination. */
+    public static final int FORWARDED_FROM_COPY_DESTINATION = 2;
 
     private SenseData(int key, int asc, int ascq, Long information, byte[] senseKeySpecific, boolean deferred,
                       Long commandSpecific) {
+        this(key, asc, ascq, information, senseKeySpecific, deferred, commandSpecific, null);
+    }
+
+    private SenseData(int key, int asc, int ascq, Long information, byte[] senseKeySpecific, boolean deferred,
+                      Long commandSpecific, Forwarded forwarded) {
+        this.forwarded = forwarded;
         this.key = key;
         this.asc = asc;
         this.ascq = ascq;
@@ -33,7 +58,7 @@ public final class SenseData {
 
     /** Adds the INFORMATION field (an LBA, a byte offset, or packed sense for QUERY ASYNC EVENT). */
     public SenseData withInformation(long value) {
-        return new SenseData(key, asc, ascq, value, senseKeySpecific, deferred, commandSpecific);
+        return new SenseData(key, asc, ascq, value, senseKeySpecific, deferred, commandSpecific, forwarded);
     }
 
     /**
@@ -41,7 +66,7 @@ public final class SenseData {
      * format has 4 bytes for it, descriptor format 8.
      */
     public SenseData withCommandSpecificInformation(long value) {
-        return new SenseData(key, asc, ascq, information, senseKeySpecific, deferred, value);
+        return new SenseData(key, asc, ascq, information, senseKeySpecific, deferred, value, forwarded);
     }
 
     /** The COMMAND-SPECIFIC INFORMATION field, or null. */
@@ -58,12 +83,27 @@ public final class SenseData {
         sks[0] = (byte) (0x80 | (inCdb ? 0x40 : 0) | (bit >= 0 ? 0x08 | (bit & 0x7) : 0));
         sks[1] = (byte) (byteIndex >> 8);
         sks[2] = (byte) byteIndex;
-        return new SenseData(key, asc, ascq, information, sks, deferred, commandSpecific);
+        return new SenseData(key, asc, ascq, information, sks, deferred, commandSpecific, forwarded);
     }
 
     /** Adds raw sense-key-specific bytes (SKSV is bit 7 of the first byte). */
     public SenseData withSenseKeySpecific(byte[] sks) {
-        return new SenseData(key, asc, ascq, information, sks.clone(), deferred, commandSpecific);
+        return new SenseData(key, asc, ascq, information, sks.clone(), deferred, commandSpecific, forwarded);
+    }
+
+    /**
+     * Adds a forwarded sense data descriptor: the status (and sense, null if none) a copy target gave the copy
+     * manager, {@code source} one of {@link #FORWARDED_FROM_COPY_SOURCE} / {@link #FORWARDED_FROM_COPY_DESTINATION}.
+     * Only descriptor format carries it; fixed format has no place for it (as in CTL).
+     */
+    public SenseData withForwardedSense(int source, ScsiStatus status, SenseData sense) {
+        return new SenseData(key, asc, ascq, information, senseKeySpecific, deferred, commandSpecific,
+                new Forwarded(source, status, sense));
+    }
+
+    /** The forwarded status, or null when no forwarded sense data descriptor is attached. */
+    public ScsiStatus forwardedStatus() {
+        return forwarded == null ? null : forwarded.status();
     }
 
     public int key() {
@@ -134,8 +174,14 @@ public final class SenseData {
     }
 
     private byte[] encodeDescriptor() {
+        byte[] inner = forwarded == null || forwarded.sense() == null ? new byte[0]
+                : forwarded.sense().encodeDescriptor();
+        boolean cut = inner.length > FORWARDED_SENSE_MAX;
+        if (cut) {
+            inner = java.util.Arrays.copyOf(inner, FORWARDED_SENSE_MAX);
+        }
         int len = 8 + (information != null ? 12 : 0) + (commandSpecific != null ? 12 : 0)
-                + (senseKeySpecific != null ? 8 : 0);
+                + (senseKeySpecific != null ? 8 : 0) + (forwarded != null ? 4 + inner.length : 0);
         byte[] b = new byte[len];
         b[0] = (byte) (deferred ? 0x73 : 0x72);
         b[1] = (byte) (key & 0x0f);
@@ -166,6 +212,14 @@ public final class SenseData {
             b[p] = 0x02; // sense key specific descriptor
             b[p + 1] = 0x06;
             System.arraycopy(senseKeySpecific, 0, b, p + 4, 3);
+            p += 8;
+        }
+        if (forwarded != null) {
+            b[p] = 0x0c; // forwarded sense data descriptor
+            b[p + 1] = (byte) (2 + inner.length);
+            b[p + 2] = (byte) ((cut ? 0x80 : 0) | (forwarded.source() & 0x0f)); // FSDT: forwarded sense cut short
+            b[p + 3] = (byte) forwarded.status().code();
+            System.arraycopy(inner, 0, b, p + 4, inner.length);
         }
         return b;
     }

@@ -34,6 +34,8 @@ public class OoaEntry {
 
     // Guarded by the TaskSet lock.
     long seq;
+    /** For a sub-task ({@link TaskSet#admitWithin}): the running task whose place in the order it takes. */
+    OoaEntry parent;
     OoaEntry older;
     OoaEntry newer;
     OoaEntry blocker;

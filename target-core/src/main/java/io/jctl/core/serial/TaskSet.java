@@ -82,6 +82,64 @@ public final class TaskSet {
     }
 
     /**
+     * Offers a sub-task of {@code parent}, a task already running in this set: I/O a copy command does itself
+     * (SPC-4's copy manager works inside the command's own task). The sub-task takes the parent's place in the
+     * order: it is ordered after the parent's older tasks (and its own earlier sub-tasks) as any new task would be,
+     * passes the parent, and every task newer than the parent is ordered after it. So a task that arrived after
+     * the parent and is still blocked (an ORDERED one waits for the parent itself) does not hold it back, which
+     * would deadlock the parent; a newer task already running that the table says must not run beside it is
+     * waited for, since it started before the sub-task existed. A parent that is not running here (a sub-task
+     * on another LUN) gives an ordinary {@link #admit}.
+     */
+    public synchronized Admission admitWithin(OoaEntry parent, OoaEntry e) {
+        if (parent == null || parent.state != OoaEntry.State.RUNNING || !contains(parent)) {
+            return admit(e);
+        }
+        if (e.state != OoaEntry.State.NEW) {
+            throw new IllegalStateException("task offered twice");
+        }
+        e.parent = parent;
+        OoaEntry after = parent;
+        while (after.newer != null && after.newer.parent == parent) {
+            after = after.newer;
+        }
+        insertAfter(after, e);
+        OoaEntry blocker = subTaskBlocker(e);
+        if (blocker != null) {
+            blockOn(e, blocker);
+            return Admission.BLOCKED;
+        }
+        e.state = OoaEntry.State.RUNNING;
+        return Admission.RUN;
+    }
+
+    private boolean contains(OoaEntry e) {
+        for (OoaEntry o = newest; o != null; o = o.older) {
+            if (o == e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What a sub-task waits for: a conflicting newer task already running, else as a new task, parent skipped. */
+    private OoaEntry subTaskBlocker(OoaEntry e) {
+        boolean unrestricted = unrestrictedReordering.getAsBoolean();
+        SerSeq seq = serSeq.get();
+        for (OoaEntry o = newest; o != e; o = o.older) {
+            if (o.state == OoaEntry.State.RUNNING && check(o, e, unrestricted, seq, false) == Check.BLOCK) {
+                return o;
+            }
+        }
+        for (OoaEntry o = e.older; o != null; o = o.older) {
+            if (o != e.parent && check(e, o, unrestricted, seq, false) == Check.BLOCK) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Takes a task out of the set (it completed, or it was aborted while blocked). Returns the tasks that may now
      * run, oldest first; the caller starts them. A task management function waiting for this task is told after
      * the set's lock is released, so its continuation never runs under it.
@@ -142,6 +200,16 @@ public final class TaskSet {
         if (w.aborted()) {
             return; // only inside abort(): it leaves the set in the same pass
         }
+        if (w.parent != null) {
+            OoaEntry blocker = subTaskBlocker(w);
+            if (blocker != null) {
+                blockOn(w, blocker);
+                return;
+            }
+            w.state = OoaEntry.State.RUNNING;
+            runnable.add(w);
+            return;
+        }
         boolean unrestricted = unrestrictedReordering.getAsBoolean();
         SerSeq seq = serSeq.get();
         for (OoaEntry o = w.older; o != null; o = o.older) {
@@ -163,6 +231,20 @@ public final class TaskSet {
             oldest = e;
         }
         newest = e;
+        size++;
+    }
+
+    /** Links {@code e} in just after {@code at}; it shares {@code at}'s arrival number (waiters sort by it). */
+    private void insertAfter(OoaEntry at, OoaEntry e) {
+        e.seq = at.seq;
+        e.older = at;
+        e.newer = at.newer;
+        if (at.newer != null) {
+            at.newer.older = e;
+        } else {
+            newest = e;
+        }
+        at.newer = e;
         size++;
     }
 

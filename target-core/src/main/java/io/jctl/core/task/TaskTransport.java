@@ -3,6 +3,7 @@ package io.jctl.core.task;
 import io.netty.buffer.ByteBuf;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * What the core asks of the frontend connection that carried a task: move its data and deliver its status.
@@ -18,6 +19,15 @@ public interface TaskTransport {
      * release, or exceptionally if the connection dies or the task is aborted.
      */
     CompletableFuture<ByteBuf> receiveData(ScsiTask task, int length);
+
+    /**
+     * {@link #receiveData(ScsiTask, int)} with a callback: {@code done} gets the buffer (it then owns it) or the
+     * failure, exactly once, on any thread, possibly before this method returns. Transports override it to
+     * answer data that is already here without a future.
+     */
+    default void receiveData(ScsiTask task, int length, BiConsumer<ByteBuf, Throwable> done) {
+        receiveData(task, length).whenComplete(done);
+    }
 
     /**
      * Sends part of the task's Data-In now, before completion (large reads). Ownership of {@code data} passes to

@@ -2,6 +2,7 @@ package io.jctl.core.tpc;
 
 import io.jctl.core.backend.BackendIoException;
 import io.jctl.core.cdb.LbaExtent;
+import io.jctl.core.cdb.OpcodeEntry;
 import io.jctl.core.dispatch.Command;
 import io.jctl.core.dispatch.LunContext;
 import io.jctl.core.lun.Lun;
@@ -9,7 +10,6 @@ import io.jctl.core.scsi.ScsiException;
 import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.scsi.SenseData;
 import io.jctl.core.scsi.SenseKey;
-import io.jctl.core.serial.SerializationClass;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +26,19 @@ import java.util.function.Supplier;
  * Moves blocks on behalf of a copy command, in chunks of at most 1 MiB: each chunk a READ ordered in the source
  * LUN's task set and then a WRITE ordered in the destination LUN's task set, as CTL's internal copy port issues
  * them. So a copy never races an initiator's write to the blocks it reads or writes, and resets, LUN removal and
- * ABORT TASK stop it between chunks. Copies run on threads of their own ({@link #THREADS}) and wait there for each
- * chunk, so a long copy never occupies a LUN's worker lane.
+ * ABORT TASK stop it between chunks. Every read and write is done for the copy command's initiator: the precheck's
+ * LUN state checks judge it as that nexus's own READ(16) / WRITE(16) (reservations, write protection, a stopped
+ * unit), and a refusal aborts the copy with COPY ABORTED, 0Dh/01h, and the refusal in a forwarded sense data
+ * descriptor. Copies run on threads of their own ({@link #THREADS}) and wait there for each chunk, so a long copy
+ * never occupies a LUN's worker lane.
  */
 final class BlockMover {
     private static final Logger log = LoggerFactory.getLogger(BlockMover.class);
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+    /** The rows the copy's I/O is judged and ordered as. */
+    private static final int TEST_UNIT_READY = 0x00;
+    private static final int READ_16 = 0x88;
+    private static final int WRITE_16 = 0x8a;
     static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "jctl-tpc-" + THREAD_IDS.incrementAndGet());
         t.setDaemon(true);
@@ -48,19 +55,36 @@ final class BlockMover {
     /** The copy failed; {@code sense} is the COPY ABORTED sense without the segment number. */
     static final class Failure extends RuntimeException {
         final SenseData sense;
+        /** A copy target refused the I/O: {@link SenseData#FORWARDED_FROM_COPY_SOURCE} or destination, else 0. */
+        final int refusedBy;
 
         Failure(SenseData sense, String why) {
+            this(sense, 0, why);
+        }
+
+        Failure(SenseData sense, int refusedBy, String why) {
             super(why, null, false, false);
             this.sense = sense;
+            this.refusedBy = refusedBy;
         }
     }
 
     private final Command cmd;
     private final CopyOperation op;
+    private final OpcodeEntry readRow;
+    private final OpcodeEntry writeRow;
 
     BlockMover(Command cmd, CopyOperation op) {
         this.cmd = cmd;
         this.op = op;
+        this.readRow = row(cmd, READ_16);
+        this.writeRow = row(cmd, WRITE_16);
+    }
+
+    /** The opcode row whose flags and class the copy's I/O is judged and ordered by. */
+    private static OpcodeEntry row(Command cmd, int opcode) {
+        return cmd.target().opcodes().lookup(opcode, -1).orElseThrow(() -> new IllegalStateException(
+                String.format("the opcode table has no %02Xh row for the copy manager's I/O", opcode)));
     }
 
     static SenseData copyAborted(int asc, int ascq) {
@@ -81,9 +105,6 @@ final class BlockMover {
         inRange(dst, dstLba, bytes / dstBlock);
         LunContext srcCtx = reachable(src);
         LunContext dstCtx = reachable(dst);
-        usable(src);
-        usable(dst);
-        writable(dst);
         boolean fua = !dst.modePages().writeCacheEnabled();
         for (long done = 0; done < bytes; ) {
             checkStop();
@@ -91,11 +112,11 @@ final class BlockMover {
             long sLba = srcLba + done / srcBlock;
             long dLba = dstLba + done / dstBlock;
             int srcBlocks = n / srcBlock;
-            ByteBuf data = io(srcCtx, () -> cmd.target().runInternal(srcCtx, SerializationClass.READ,
-                    new LbaExtent(sLba, srcBlocks), () -> src.storage().read(sLba, srcBlocks, cmd.alloc())));
+            ByteBuf data = io(srcCtx, SenseData.FORWARDED_FROM_COPY_SOURCE, () -> cmd.target().runFor(cmd, srcCtx,
+                    readRow, new LbaExtent(sLba, srcBlocks), () -> src.storage().read(sLba, srcBlocks, cmd.alloc())));
             try {
-                io(dstCtx, () -> cmd.target().runInternal(dstCtx, SerializationClass.WRITE,
-                        new LbaExtent(dLba, n / dstBlock), () -> dst.storage().write(dLba, data, fua)));
+                io(dstCtx, SenseData.FORWARDED_FROM_COPY_DESTINATION, () -> cmd.target().runFor(cmd, dstCtx,
+                        writeRow, new LbaExtent(dLba, n / dstBlock), () -> dst.storage().write(dLba, data, fua)));
             } finally {
                 data.release();
             }
@@ -109,8 +130,6 @@ final class BlockMover {
         int block = dst.storage().blockSize();
         inRange(dst, lba, blocks);
         LunContext ctx = reachable(dst);
-        usable(dst);
-        writable(dst);
         boolean fua = !dst.modePages().writeCacheEnabled();
         long bytes = blocks * block;
         for (long done = 0; done < bytes; ) {
@@ -119,8 +138,8 @@ final class BlockMover {
             long dLba = lba + done / block;
             ByteBuf zeros = cmd.alloc().buffer(n).writeZero(n);
             try {
-                io(ctx, () -> cmd.target().runInternal(ctx, SerializationClass.WRITE, new LbaExtent(dLba, n / block),
-                        () -> dst.storage().write(dLba, zeros, fua)));
+                io(ctx, SenseData.FORWARDED_FROM_COPY_DESTINATION, () -> cmd.target().runFor(cmd, ctx, writeRow,
+                        new LbaExtent(dLba, n / block), () -> dst.storage().write(dLba, zeros, fua)));
             } finally {
                 zeros.release();
             }
@@ -129,21 +148,20 @@ final class BlockMover {
         }
     }
 
+    /**
+     * Verify CSCD with TUR: {@code lun} must answer TEST UNIT READY from the copy's nexus (ready, no reservation
+     * conflict), judged by the same LUN state checks and ordered like an initiator's.
+     */
+    void testUnitReady(Lun lun) {
+        LunContext ctx = reachable(lun);
+        OpcodeEntry tur = row(cmd, TEST_UNIT_READY);
+        io(ctx, SenseData.FORWARDED_FROM_COPY_SOURCE,
+                () -> cmd.target().runFor(cmd, ctx, tur, null, () -> CompletableFuture.completedFuture(null)));
+    }
+
     private void checkStop() {
         if (cmd.aborted() || op.abortRequested()) {
             throw new Stopped();
-        }
-    }
-
-    private static void usable(Lun lun) {
-        if (lun.stopped() || lun.ejected()) {
-            throw new Failure(copyAborted(0x0d, 0x01), lun + " is stopped or has no medium");
-        }
-    }
-
-    private static void writable(Lun lun) {
-        if (lun.writeProtected()) {
-            throw new Failure(copyAborted(0x0d, 0x01), lun + " is write protected");
         }
     }
 
@@ -165,8 +183,11 @@ final class BlockMover {
         }
     }
 
-    /** Runs one internal I/O on {@code target} to its end, retrying backend failures that may be transient. */
-    private <T> T io(LunContext target, Supplier<CompletableFuture<T>> start) {
+    /**
+     * Runs one internal I/O on {@code target} to its end, retrying backend failures that may be transient.
+     * {@code role} says whether {@code target} is the copy source or destination (forwarded sense).
+     */
+    private <T> T io(LunContext target, int role, Supplier<CompletableFuture<T>> start) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return start.get().join();
@@ -183,6 +204,12 @@ final class BlockMover {
                 }
                 if (t instanceof ScsiException se && se.sense() != null && se.sense().asc() == 0x25) {
                     throw new Failure(copyAborted(0x0d, 0x02), "copy target was removed");
+                }
+                if (t instanceof ScsiException se) {
+                    // Refused as the initiator's own command would be: reservation conflict, not ready, protected.
+                    throw new Failure(copyAborted(0x0d, 0x01).withForwardedSense(role, se.status(), se.sense()),
+                            role, target.lun() + " refused the copy's I/O for " + cmd.nexus().initiatorPort() + ": "
+                                    + se.getMessage());
                 }
                 boolean transientKind = t instanceof BackendIoException be
                         && be.kind() != BackendIoException.Kind.NO_SPACE

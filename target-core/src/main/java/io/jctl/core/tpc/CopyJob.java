@@ -59,7 +59,10 @@ final class CopyJob implements Runnable {
             operations.end(op, CopyOperation.State.ABORTED, null);
             cmd.fail(ScsiException.status(ScsiStatus.TASK_ABORTED));
         } catch (BlockMover.Failure f) {
-            SenseData sense = f.sense.withCommandSpecificInformation(segment);
+            SenseData sense = refusingCscd(f)
+                    .map(c -> f.sense.withSenseKeySpecific(new byte[] {(byte) 0x80, (byte) (c.offset() >> 8),
+                            (byte) c.offset()}))
+                    .orElse(f.sense).withCommandSpecificInformation(segment);
             log.info("{}: copy list {} failed in segment {}: {} ({})", cmd.task(), list.listId(), segment,
                     f.getMessage(), sense);
             operations.end(op, CopyOperation.State.FAILED, sense);
@@ -80,11 +83,27 @@ final class CopyJob implements Runnable {
         mover.move(src, s.sourceLba(), dst, s.destinationLba(), bytes);
     }
 
-    /** Verify CSCD: the target resolves (else 08h/04h) and, with TUR, is ready for I/O. */
+    /**
+     * The CSCD descriptor of the copy target that refused the failed segment's I/O, for the segment pointer (SPC-4
+     * sense-key specific data, SD=0: its offset in the parameter list), as CTL reports it; empty for the copy
+     * manager's own LUN (index FFFFh has no descriptor) and for other failures.
+     */
+    private java.util.Optional<Cscd> refusingCscd(BlockMover.Failure f) {
+        if (f.refusedBy == 0 || segment >= list.segments().size()) {
+            return java.util.Optional.empty();
+        }
+        CopyDescriptors.Step step = list.segments().get(segment);
+        int index = step instanceof Segment s
+                ? (f.refusedBy == SenseData.FORWARDED_FROM_COPY_SOURCE ? s.source() : s.destination())
+                : ((CopyDescriptors.VerifyCscd) step).source();
+        return index < list.cscds().size() ? java.util.Optional.of(list.cscds().get(index)) : java.util.Optional.empty();
+    }
+
+    /** Verify CSCD: the target resolves (else 08h/04h) and, with TUR, answers TEST UNIT READY (else 0Dh/01h). */
     private void verify(CopyDescriptors.VerifyCscd v) {
         Lun lun = target(v.source());
-        if (v.testUnitReady() && (lun.stopped() || lun.ejected() || cmd.target().context(lun) == null)) {
-            throw new BlockMover.Failure(BlockMover.copyAborted(0x0d, 0x01), lun + " is not ready");
+        if (v.testUnitReady()) {
+            mover.testUnitReady(lun);
         }
     }
 

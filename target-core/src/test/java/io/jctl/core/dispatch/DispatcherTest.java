@@ -322,6 +322,13 @@ class DispatcherTest {
     }
 
     @Test
+    void aThrowingDataOutContinuationEndsTheCommandAsAHandlerBug() throws Exception {
+        ScsiTask t = h.submit(a, 0, cdb(DATA_OUT, 1, 0, 0, 16, 0));
+        h.transport.receives.get(t).complete(Unpooled.buffer(16).writeZero(16));
+        assertCheck(h.transport.await(t), "4/44/00");
+    }
+
+    @Test
     void failedDataOutIsADataPhaseError() throws Exception {
         ScsiTask t = h.submit(a, 0, cdb(DATA_OUT, 0, 0, 0, 16, 0));
         h.transport.receives.get(t).completeExceptionally(new java.io.IOException("connection reset"));

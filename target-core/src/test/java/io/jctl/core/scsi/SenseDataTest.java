@@ -62,4 +62,22 @@ class SenseDataTest {
         assertEquals(3, desc[19]);
         assertEquals(0x02, desc[20]);
     }
+
+    @Test
+    void forwardedSenseDescriptorCarriesTheCopyTargetsAnswer() {
+        SenseData conflict = SenseData.of(SenseKey.COPY_ABORTED, 0x0d, 0x01).withCommandSpecificInformation(2)
+                .withForwardedSense(SenseData.FORWARDED_FROM_COPY_DESTINATION, ScsiStatus.RESERVATION_CONFLICT, null);
+        assertEquals(ScsiStatus.RESERVATION_CONFLICT, conflict.forwardedStatus());
+        byte[] desc = conflict.encode(true, 0);
+        assertEquals(16, desc[7], "command-specific (12) + forwarded sense (4) descriptors");
+        assertArrayEquals(new byte[] {0x0c, 2, 2, 0x18}, java.util.Arrays.copyOfRange(desc, 20, 24));
+        assertEquals(18, conflict.encode(false, 0).length, "fixed format has no room for it");
+
+        SenseData notReady = SenseData.of(SenseKey.COPY_ABORTED, 0x0d, 0x01).withForwardedSense(
+                SenseData.FORWARDED_FROM_COPY_SOURCE, ScsiStatus.CHECK_CONDITION, SenseData.of(SenseKey.NOT_READY, 4, 2));
+        byte[] d = notReady.encode(true, 0);
+        assertEquals(12, d[7]);
+        assertArrayEquals(new byte[] {0x0c, 10, 1, 0x02, 0x72, SenseKey.NOT_READY, 4, 2},
+                java.util.Arrays.copyOfRange(d, 8, 16), "the copy source's descriptor sense follows");
+    }
 }

@@ -217,4 +217,78 @@ class TaskSetTest {
         assertEquals(Admission.RUN, set.admit(rw(A, 1, WRITE, 10, 4)));
         assertEquals(Admission.RUN, set.admit(new OoaEntry(B, 2, HEAD_OF_QUEUE, WRITE, new LbaExtent(10, 1))));
     }
+
+    // ---- sub-tasks (a copy command's own I/O) ----
+
+    @Test
+    void subTaskPassesAnOrderedTaskThatWaitsForItsParent() {
+        OoaEntry copy = e(A, 1, SIMPLE, SerializationClass.RD_CAP);
+        assertEquals(Admission.RUN, set.admit(copy));
+        OoaEntry ordered = e(B, 2, ORDERED, TUR);
+        assertEquals(Admission.BLOCKED, set.admit(ordered));
+        OoaEntry read = rw(A, 3, READ, 0, 8);
+        assertEquals(Admission.RUN, set.admitWithin(copy, read), "the copy's own read is older than the ORDERED task");
+        assertEquals(List.of(copy, read, ordered), set.snapshot(), "it takes the copy's place");
+        assertTrue(set.remove(read).isEmpty(), "the ORDERED task still waits for the copy");
+        assertEquals(List.of(ordered), set.remove(copy));
+    }
+
+    @Test
+    void newerTasksAreOrderedAfterTheSubTask() {
+        OoaEntry copy = e(A, 1, SIMPLE, SerializationClass.RD_CAP);
+        set.admit(copy);
+        OoaEntry barrier = e(B, 2, SIMPLE, MD_SEL);
+        assertEquals(Admission.RUN, set.admit(barrier), "RD_CAP does not hold MODE SELECT");
+        OoaEntry waiting = rw(B, 3, WRITE, 0, 8);
+        assertEquals(Admission.BLOCKED, set.admit(waiting), "behind the MODE SELECT");
+        OoaEntry write = rw(A, 4, WRITE, 4, 8);
+        assertEquals(Admission.BLOCKED, set.admitWithin(copy, write), "MODE SELECT already runs: it is waited for");
+        assertSame(barrier, set.blockerOf(write));
+        assertEquals(List.of(write), set.remove(barrier), "the blocked newer write re-checks against the sub-task");
+        assertSame(write, set.blockerOf(waiting));
+        assertEquals(List.of(waiting), set.remove(write));
+    }
+
+    @Test
+    void subTaskWaitsForARunningNewerOverlappingWrite() {
+        OoaEntry copy = e(A, 1, SIMPLE, SerializationClass.RD_CAP);
+        set.admit(copy);
+        OoaEntry running = rw(B, 2, WRITE, 0, 8);
+        assertEquals(Admission.RUN, set.admit(running));
+        assertEquals(Admission.RUN, set.admitWithin(copy, rw(A, 3, READ, 8, 8)), "no overlap");
+        OoaEntry read = rw(A, 4, READ, 4, 8);
+        assertEquals(Admission.BLOCKED, set.admitWithin(copy, read));
+        assertSame(running, set.blockerOf(read));
+        assertEquals(List.of(read), set.remove(running));
+    }
+
+    @Test
+    void subTaskIsOrderedAfterTheParentsOlderTasks() {
+        OoaEntry older = rw(B, 1, WRITE, 0, 8);
+        set.admit(older);
+        OoaEntry copy = e(A, 2, HEAD_OF_QUEUE, SerializationClass.RD_CAP);
+        assertEquals(Admission.RUN, set.admit(copy));
+        OoaEntry write = rw(A, 3, WRITE, 4, 8);
+        assertEquals(Admission.BLOCKED, set.admitWithin(copy, write));
+        assertSame(older, set.blockerOf(write));
+        assertEquals(List.of(write), set.remove(older));
+    }
+
+    @Test
+    void subTaskPassesItsOwnOrderedParent() {
+        OoaEntry copy = e(A, 1, ORDERED, SerializationClass.RD_CAP);
+        assertEquals(Admission.RUN, set.admit(copy));
+        assertEquals(Admission.RUN, set.admitWithin(copy, rw(A, 2, WRITE, 0, 8)));
+    }
+
+    @Test
+    void parentOutsideTheSetMeansAnOrdinaryAdmission() {
+        OoaEntry elsewhere = e(A, 1, SIMPLE, SerializationClass.RD_CAP);
+        new TaskSet(() -> false, () -> SerSeq.OFF).admit(elsewhere);
+        OoaEntry ordered = e(B, 2, ORDERED, TUR);
+        set.admit(ordered);
+        OoaEntry read = rw(A, 3, READ, 0, 8);
+        assertEquals(Admission.BLOCKED, set.admitWithin(elsewhere, read), "an ORDERED task of this LUN is older");
+        assertEquals(List.of(ordered, read), set.snapshot());
+    }
 }

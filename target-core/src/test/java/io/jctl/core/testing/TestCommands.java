@@ -38,7 +38,7 @@ public final class TestCommands {
     public static final int SERVICE_ACTION_IN = 0x9e;
     public static final int FAIL_IN = 0xc0;
     public static final int FAIL_OUT = 0xc1;
-    /** Receives Data-Out of the length in byte 4, then completes. */
+    /** Receives Data-Out of the length in byte 4 (callback form), then completes; byte 1 = 1: its continuation throws. */
     public static final int DATA_OUT = 0xc2;
 
     /** Commands held by their handler, by task tag. */
@@ -70,13 +70,16 @@ public final class TestCommands {
                 default -> throw ScsiException.invalidFieldInCdb(1, -1);
             }
         };
-        CommandHandler dataOut = cmd -> cmd.receiveData(cmd.cdb()[4] & 0xff).whenComplete((buf, err) -> {
+        CommandHandler dataOut = cmd -> cmd.receiveData(cmd.cdb()[4] & 0xff, (buf, err) -> {
             if (err != null) {
                 cmd.fail(err);
-            } else {
-                buf.release();
-                cmd.complete();
+                return;
             }
+            buf.release();
+            if (cmd.cdb()[1] == 1) {
+                throw new IllegalStateException("bug in the continuation");
+            }
+            cmd.complete();
         });
         byte[] mask10 = mask(0xff, 0x18, 0xff, 0xff, 0xff, 0xff, 0x3f, 0xff, 0xff, 0x07);
         List<OpcodeEntry> rows = new ArrayList<>(EngineCommands.entries());
@@ -103,7 +106,7 @@ public final class TestCommands {
         rows.add(new OpcodeEntry(FAIL_OUT, -1, "FAIL OUT", ALL, EnumSet.noneOf(CommandFlag.class),
                 SerializationClass.TUR, DataDirection.OUT, mask(0xff, 0xff, 0, 0, 0, 0), null, fail));
         rows.add(new OpcodeEntry(DATA_OUT, -1, "DATA OUT", ALL, EnumSet.noneOf(CommandFlag.class),
-                SerializationClass.WRITE, DataDirection.OUT, mask(0xff, 0, 0, 0, 0xff, 0), null, dataOut));
+                SerializationClass.WRITE, DataDirection.OUT, mask(0xff, 0x01, 0, 0, 0xff, 0), null, dataOut));
         return new OpcodeTable(rows);
     }
 

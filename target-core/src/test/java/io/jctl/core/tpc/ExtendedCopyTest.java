@@ -219,6 +219,33 @@ class ExtendedCopyTest {
         assertArrayEquals(later, Arrays.copyOfRange(h.bytes(1), 104 * 512, 112 * 512));
     }
 
+    /**
+     * CTL deadlocks here: the copy's next chunk would wait for the ORDERED task, which waits for the copy. The
+     * chunk takes the copy command's place in the task set instead; the ORDERED task still runs only after the copy.
+     */
+    @Test
+    void orderedTaskOnTheCopyManagerLunWaitsForACopyOfThatLunWithoutDeadlock() throws Exception {
+        byte[] data = pattern(3000 * 512, 8);
+        h.write(a, 0, 0, data);
+        h.storage(0).close(true);
+        ScsiTask copy = submitXcopy(0, lid1(1, 0, new byte[0][], new byte[][] {segment(SELF, SELF, 3000, 0, 4000)}));
+        TpcHarness.awaitTrue(() -> h.storage(0).writesStarted.get() == 2, "the copy's first chunk write");
+        byte[] w = new byte[16];
+        w[0] = (byte) 0x8a;
+        CdbFields.put64(w, 2, 7500);
+        CdbFields.put32(w, 10, 1);
+        ScsiTask ordered = h.submit(a, 0, io.jctl.core.task.TaskAttribute.ORDERED, w, pattern(512, 9));
+        TpcHarness.awaitTrue(() -> h.core.context(lun0).tasks().snapshot().stream()
+                .anyMatch(e -> e.blocked() && e.attribute() == io.jctl.core.task.TaskAttribute.ORDERED),
+                "the ORDERED task to wait");
+        h.storage(0).open();
+        assertEquals(ScsiStatus.GOOD, h.transport.await(copy).status(), "the copy finishes past the ORDERED task");
+        assertEquals(ScsiStatus.GOOD, h.transport.await(ordered).status());
+        assertEquals(4, h.storage(0).writesStarted.get(), "setup write, two copy chunks, then the ORDERED write");
+        assertArrayEquals(data, Arrays.copyOfRange(h.bytes(0), 4000 * 512, 7000 * 512));
+        assertArrayEquals(pattern(512, 9), Arrays.copyOfRange(h.bytes(0), 7500 * 512, 7501 * 512));
+    }
+
     @Test
     void abortTaskStopsTheCopyBetweenChunks() throws Exception {
         h.storage(1).close(true);

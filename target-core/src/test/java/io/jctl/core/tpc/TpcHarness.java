@@ -9,6 +9,7 @@ import io.jctl.core.lun.Lun;
 import io.jctl.core.lun.LunConfig;
 import io.jctl.core.lun.LunType;
 import io.jctl.core.port.Port;
+import io.jctl.core.pr.PrCommands;
 import io.jctl.core.sbc.SbcCommands;
 import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.spc.EngineCommands;
@@ -33,7 +34,7 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A target core with the real SPC, SBC and third-party copy rows, RAM LUNs that keep data and can hold writes, one
+ * A target core with the real SPC, SBC, reservation and third-party copy rows, RAM LUNs that keep data and can hold writes, one
  * port, and a clock the test moves.
  */
 final class TpcHarness implements AutoCloseable {
@@ -48,6 +49,7 @@ final class TpcHarness implements AutoCloseable {
         rows.addAll(SpcCommands.entries());
         rows.addAll(SbcCommands.entries());
         rows.addAll(TpcCommands.entries(clock::get));
+        rows.addAll(PrCommands.entries());
         core = new TargetCore(new OpcodeTable(rows), new InlineExecutor());
         core.registerBackend(new RamBackend());
         port = core.ports().create("iscsi", "iqn.2026-11.io.jctl:tpc", 1, Map.of());
@@ -75,9 +77,14 @@ final class TpcHarness implements AutoCloseable {
         return storage(lun).mem.bytes();
     }
 
-    /** Submits a command; Data-Out, if any, is supplied as soon as the handler asks for it. */
+    /** Submits a SIMPLE command; Data-Out, if any, is supplied as soon as the handler asks for it. */
     ScsiTask submit(Nexus nexus, int lun, byte[] cdb, byte[] dataOut) {
-        ScsiTask t = new ScsiTask(nexus, LunAddress.encode(lun), tags.getAndIncrement(), TaskAttribute.SIMPLE, cdb,
+        return submit(nexus, lun, TaskAttribute.SIMPLE, cdb, dataOut);
+    }
+
+    /** Submits a command with a task attribute; Data-Out, if any, is supplied as soon as the handler asks for it. */
+    ScsiTask submit(Nexus nexus, int lun, TaskAttribute attribute, byte[] cdb, byte[] dataOut) {
+        ScsiTask t = new ScsiTask(nexus, LunAddress.encode(lun), tags.getAndIncrement(), attribute, cdb,
                 dataOut == null ? 65536 : dataOut.length, dataOut == null ? DataDirection.IN : DataDirection.OUT,
                 transport);
         core.submit(t);
@@ -121,6 +128,22 @@ final class TpcHarness implements AutoCloseable {
         io.jctl.core.cdb.CdbFields.put64(cdb, 2, lba);
         io.jctl.core.cdb.CdbFields.put32(cdb, 10, blocks);
         assertEquals(ScsiStatus.GOOD, run(nexus, lun, cdb, data).status());
+    }
+
+    /** PERSISTENT RESERVE OUT with a 24-byte parameter list; asserts GOOD. */
+    void reserveOut(Nexus nexus, int lun, int serviceAction, int type, long key, long saKey)
+            throws InterruptedException {
+        byte[] cdb = new byte[10];
+        cdb[0] = 0x5f;
+        cdb[1] = (byte) serviceAction;
+        cdb[2] = (byte) type;
+        cdb[8] = 24;
+        byte[] p = new byte[24];
+        io.jctl.core.cdb.CdbFields.put64(p, 0, key);
+        io.jctl.core.cdb.CdbFields.put64(p, 8, saKey);
+        RecordingTransport.Completion c = run(nexus, lun, cdb, p);
+        assertEquals(ScsiStatus.GOOD, c.status(), () -> "PERSISTENT RESERVE OUT " + serviceAction + ": sense "
+                + io.jctl.core.testing.Sense.code(c.sense()));
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) {

@@ -25,9 +25,9 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * One file or device LUN. A read whose data the page cache holds is copied on the caller's thread
- * ({@link CachedReads}), so the core runs reads on the network threads ({@link #runsOnCaller}); everything else
- * runs on the LUN's own daemon threads ({@link IoThreads}) with positional {@link FileChannel} calls, straight
- * between the channel and the buffers' memory, and nothing that may wait for a device runs on the caller's thread.
+ * ({@link CachedReads}); everything else runs on the LUN's own daemon threads ({@link IoThreads}) with positional
+ * {@link FileChannel} calls, straight between the channel and the buffers' memory. Nothing that may wait for a
+ * device runs on the caller's thread, so the core calls from its network threads ({@link #runsOnCaller}).
  * A write's future completes only once every byte is in the channel (and, with FUA, forced to stable storage), so
  * an acknowledged write is never lost. With a {@link Deallocator} the LUN is thin: UNMAP deallocates the whole
  * granules of a range and writes zeros over its unaligned edges, GET LBA STATUS asks the file where its data and
@@ -115,10 +115,14 @@ final class BlockLun implements BackendLun {
         return readOnly;
     }
 
-    /** Reads run on the caller when they can be served from memory; writes always need an I/O thread. */
+    /**
+     * Every call returns without waiting for a device: reads the page cache holds are copied on the caller's
+     * thread, everything else is queued to the I/O threads, which wake only as many threads as the queue needs.
+     * So the core may call from its network threads and save the hop to a worker lane and back.
+     */
     @Override
-    public boolean runsOnCaller(boolean write) {
-        return !write && cached != null;
+    public boolean runsOnCaller() {
+        return true;
     }
 
     @Override

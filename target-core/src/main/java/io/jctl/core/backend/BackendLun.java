@@ -29,13 +29,12 @@ public interface BackendLun extends AutoCloseable {
     }
 
     /**
-     * True when this LUN's media access commands (those with an LBA extent: READ, WRITE, VERIFY ...) that move data
-     * to the storage ({@code write}) or from it are best run on the thread that submits them, usually the frontend's
-     * network thread. Such storage never blocks the caller in the calls these commands make: it completes them
-     * inline when it can (memory, a page-cache hit) and hands the rest to threads of its own. Storage that
-     * {@linkplain #completesInline completes inline} says so for both directions.
+     * True when this LUN's media access commands (those with an LBA extent: READ, WRITE, VERIFY ...) are best run
+     * on the thread that submits them, usually the frontend's network thread. Such storage never blocks the caller
+     * in the calls these commands make: it completes them inline when it can (memory, a page-cache hit) and hands
+     * the rest to threads of its own. Storage that {@linkplain #completesInline completes inline} does.
      */
-    default boolean runsOnCaller(boolean write) {
+    default boolean runsOnCaller() {
         return completesInline();
     }
 

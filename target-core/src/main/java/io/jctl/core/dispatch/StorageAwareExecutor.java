@@ -1,7 +1,6 @@
 package io.jctl.core.dispatch;
 
 import io.jctl.core.lun.Lun;
-import io.jctl.core.task.DataDirection;
 
 /**
  * Chooses where a runnable command executes by what its storage does. Media access commands (those with an LBA
@@ -31,8 +30,7 @@ public final class StorageAwareExecutor implements TaskExecutor {
 
     static boolean runsInline(ActiveCommand command) {
         Lun lun = command.lun();
-        return lun != null && command.entry().extent() != null
-                && lun.storage().runsOnCaller(command.entry().direction() == DataDirection.OUT);
+        return lun != null && command.entry().extent() != null && lun.storage().runsOnCaller();
     }
 
     @Override

@@ -14,15 +14,15 @@ public final class MemLun implements BackendLun {
     private volatile long blockCount;
     private final boolean readOnly;
     private final boolean inline;
-    private final boolean readsOnCaller;
+    private final boolean onCaller;
     public volatile boolean closed;
 
-    MemLun(int blockSize, long blockCount, boolean readOnly, boolean inline, boolean readsOnCaller) {
+    MemLun(int blockSize, long blockCount, boolean readOnly, boolean inline, boolean onCaller) {
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.readOnly = readOnly;
         this.inline = inline;
-        this.readsOnCaller = readsOnCaller;
+        this.onCaller = onCaller;
     }
 
     @Override
@@ -31,8 +31,8 @@ public final class MemLun implements BackendLun {
     }
 
     @Override
-    public boolean runsOnCaller(boolean write) {
-        return inline || (readsOnCaller && !write);
+    public boolean runsOnCaller() {
+        return inline || onCaller;
     }
 
     @Override

@@ -110,7 +110,7 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
             }
         };
         this.dispatcher = new Dispatcher(opcodes, ports, directory, this, executor, ByteBufAllocator.DEFAULT,
-                id -> portStats.computeIfAbsent(id, k -> new IoStats()));
+                this::portStatsOf);
         this.taskManagement = new TaskManagement(dispatcher, directory, ports);
         dispatcher.addAccessCheck(AccessCheck.Stage.RESERVATION, new ReservationCheck());
     }
@@ -376,11 +376,17 @@ public final class TargetCore implements ScsiService, TargetView, AutoCloseable 
     }
 
     /** @throws IllegalArgumentException when there is no such port */
+    /** The live counters of a port, made on first use; looked up first, as this runs for every command. */
+    private IoStats portStatsOf(int portId) {
+        IoStats stats = portStats.get(portId);
+        return stats != null ? stats : portStats.computeIfAbsent(portId, k -> new IoStats());
+    }
+
     public StatsSnapshot portStats(int portId) {
         if (ports.get(portId).isEmpty()) {
             throw new IllegalArgumentException("port " + portId + " does not exist");
         }
-        return portStats.computeIfAbsent(portId, k -> new IoStats()).snapshot();
+        return portStatsOf(portId).snapshot();
     }
 
     // ---- ScsiService ----

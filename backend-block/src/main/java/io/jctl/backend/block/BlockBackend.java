@@ -27,13 +27,20 @@ public final class BlockBackend implements Backend {
     private static final int MAX_BLOCK_SIZE = 64 * 1024;
 
     private final ChannelOpener opener;
+    private final CachedReads.Opener cachedReads;
 
     public BlockBackend() {
-        this(ChannelOpener.FILES);
+        this(ChannelOpener.FILES, CachedReads.Opener.NATIVE);
     }
 
+    /** A backend whose channels come from {@code opener}; reads all go through them (no reads from memory). */
     BlockBackend(ChannelOpener opener) {
+        this(opener, CachedReads.Opener.NONE);
+    }
+
+    BlockBackend(ChannelOpener opener, CachedReads.Opener cachedReads) {
         this.opener = opener;
+        this.cachedReads = cachedReads;
     }
 
     @Override
@@ -71,10 +78,31 @@ public final class BlockBackend implements Backend {
         try {
             long size = store.sizeFor(channel, spec.sizeBytes(), blockSize, readOnly);
             Deallocator deallocator = readOnly ? null : probeDeallocation(store, channel, blockSize);
-            return new BlockLun(store, channel, blockSize, size / blockSize, readOnly, (int) threads, deallocator);
+            CachedReads cached;
+            try {
+                cached = openCachedReads(store);
+            } catch (RuntimeException e) {
+                if (deallocator != null) {
+                    deallocator.close();
+                }
+                throw e;
+            }
+            return new BlockLun(store, channel, blockSize, size / blockSize, readOnly, (int) threads, cached,
+                    deallocator);
         } catch (BackendConfigException | RuntimeException e) {
             closeQuietly(channel);
             throw e;
+        }
+    }
+
+    /** Reads from memory for {@code store}, or null when they cannot be had (every read then queues). */
+    private CachedReads openCachedReads(BackingStore store) {
+        try {
+            return cachedReads.open(store.path());
+        } catch (LinkageError e) {
+            log.warn("block: {}: native calls unavailable ({}); every read goes to the I/O threads", store.path(),
+                    e.toString());
+            return null;
         }
     }
 

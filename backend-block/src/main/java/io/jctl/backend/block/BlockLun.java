@@ -18,19 +18,20 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.StampedLock;
 
 /**
- * One file or device LUN. I/O runs on the LUN's own pool of daemon threads with positional {@link FileChannel}
- * calls, straight between the channel and the buffers' memory. A write's future completes only once every byte is
- * in the channel (and, with FUA, forced to stable storage), so an acknowledged write is never lost. With a
- * {@link Deallocator} the LUN is thin: UNMAP deallocates the whole granules of a range and writes zeros over its
- * unaligned edges, GET LBA STATUS asks the file where its data and holes are.
+ * One file or device LUN. A read whose data the page cache holds is copied on the caller's thread
+ * ({@link CachedReads}); everything else runs on the LUN's own daemon threads ({@link IoThreads}) with positional
+ * {@link FileChannel} calls, straight between the channel and the buffers' memory. Nothing that may wait for a
+ * device runs on the caller's thread, so the core calls from its network threads ({@link #runsOnCaller}).
+ * A write's future completes only once every byte is in the channel (and, with FUA, forced to stable storage), so
+ * an acknowledged write is never lost. With a {@link Deallocator} the LUN is thin: UNMAP deallocates the whole
+ * granules of a range and writes zeros over its unaligned edges, GET LBA STATUS asks the file where its data and
+ * holes are.
  */
 final class BlockLun implements BackendLun {
     private static final Logger log = LoggerFactory.getLogger(BlockLun.class);
@@ -41,32 +42,42 @@ final class BlockLun implements BackendLun {
     static final long MAX_STATUS_RUN = 0xffffffffL;
     /** Zeros for the unaligned edges of an UNMAP; read-only, each write uses a duplicate. */
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
+    /** Larger reads go to the I/O threads even when cached: a network thread copies no more than this at once. */
+    static final int MAX_CACHED_READ = 1 << 20;
 
     private final BackingStore store;
     private final FileChannel channel;
     private final int blockSize;
     private final boolean readOnly;
     private final int threads;
-    private final ThreadPoolExecutor executor;
+    private final IoThreads executor;
+    /** Null when reads cannot be served from memory on the caller's thread. */
+    private final CachedReads cached;
     /** Null when the store cannot deallocate: the LUN is fully provisioned. */
     private final Deallocator deallocator;
+    /**
+     * Held shared by every call that reads on the caller's thread or queues an operation, exclusively (for good)
+     * by {@link #close}: close waits for those calls, and none starts after it.
+     */
+    private final StampedLock accepting = new StampedLock();
     private volatile long blockCount;
     private volatile boolean closed;
 
     BlockLun(BackingStore store, FileChannel channel, int blockSize, long blockCount, boolean readOnly, int threads,
-             Deallocator deallocator) {
+             CachedReads cached, Deallocator deallocator) {
         this.store = store;
         this.channel = channel;
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.readOnly = readOnly;
         this.threads = threads;
+        this.cached = cached;
         this.deallocator = deallocator;
-        this.executor = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threadFactory(store));
-        this.executor.allowCoreThreadTimeOut(true);
-        log.info("block: {} {} served as {} blocks of {} bytes, {} I/O threads{}{}",
+        this.executor = new IoThreads("block " + store.path(), threads, TimeUnit.SECONDS.toNanos(IDLE_SECONDS),
+                threadFactory(store));
+        log.info("block: {} {} served as {} blocks of {} bytes, up to {} I/O threads{}{}{}",
                 store.device() ? "device" : "file", store.path(), blockCount, blockSize, threads,
+                cached == null ? "" : ", cached reads on the caller's thread",
                 readOnly ? ", read-only" : "",
                 deallocator == null ? "" : ", deallocates in " + deallocator.granularity() + "-byte units");
     }
@@ -104,12 +115,48 @@ final class BlockLun implements BackendLun {
         return readOnly;
     }
 
+    /**
+     * Every call returns without waiting for a device: reads the page cache holds are copied on the caller's
+     * thread, everything else is queued to the I/O threads, which wake only as many threads as the queue needs.
+     * So the core may call from its network threads and save the hop to a worker lane and back.
+     */
+    @Override
+    public boolean runsOnCaller() {
+        return true;
+    }
+
     @Override
     public CompletableFuture<ByteBuf> read(long lba, int blocks, ByteBufAllocator alloc) {
         long bytes = (long) blocks * blockSize;
         BackendIoException refused = check(lba, blocks, bytes);
-        return refused != null ? CompletableFuture.failedFuture(refused)
-                : submit(new ReadOperation(lba * blockSize, (int) bytes, alloc));
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        long position = lba * blockSize;
+        int length = (int) bytes;
+        if (cached == null || length > MAX_CACHED_READ) {
+            return submit(new ReadOperation(position, length, alloc, null));
+        }
+        long stamp = accepting.tryReadLock();
+        if (stamp == 0) {
+            return CompletableFuture.failedFuture(noMedia());
+        }
+        try {
+            ByteBuf out = alloc.directBuffer(length, length);
+            try {
+                cached.read(out, position);
+            } catch (RuntimeException | Error e) {
+                out.release();
+                throw e;
+            }
+            if (!out.isWritable()) {
+                return CompletableFuture.completedFuture(out);
+            }
+            // Not (all) in memory: an I/O thread reads the rest into the same buffer.
+            return queue(new ReadOperation(position, length, alloc, out));
+        } finally {
+            accepting.unlockRead(stamp);
+        }
     }
 
     @Override
@@ -199,10 +246,23 @@ final class BlockLun implements BackendLun {
 
     /** Queues {@code operation} for an I/O thread; after close it fails with NO_MEDIA. */
     private <T> CompletableFuture<T> submit(Operation<T> operation) {
+        long stamp = accepting.tryReadLock();
+        if (stamp == 0) {
+            operation.refuse(noMedia());
+            return operation;
+        }
         try {
-            executor.execute(operation);
-        } catch (RejectedExecutionException e) {
-            operation.completeExceptionally(noMedia());
+            return queue(operation);
+        } finally {
+            accepting.unlockRead(stamp);
+        }
+    }
+
+    /** Queues {@code operation}; the caller holds {@link #accepting}. */
+    private <T> CompletableFuture<T> queue(Operation<T> operation) {
+        if (!executor.execute(operation)) {
+            operation.refuse(new BackendIoException(BackendIoException.Kind.INTERNAL,
+                    store.path() + ": no I/O thread could be started"));
         }
         return operation;
     }
@@ -217,6 +277,11 @@ final class BlockLun implements BackendLun {
 
         /** What the operation was, for error messages only. */
         abstract String describe();
+
+        /** Ends an operation that will never run with {@code error}. */
+        void refuse(BackendIoException error) {
+            completeExceptionally(error);
+        }
 
         @Override
         public final void run() {
@@ -234,16 +299,19 @@ final class BlockLun implements BackendLun {
         private final long position;
         private final int length;
         private final ByteBufAllocator alloc;
+        /** The buffer a read from memory began to fill (its writer index says how far), or null. */
+        private final ByteBuf started;
 
-        ReadOperation(long position, int length, ByteBufAllocator alloc) {
+        ReadOperation(long position, int length, ByteBufAllocator alloc, ByteBuf started) {
             this.position = position;
             this.length = length;
             this.alloc = alloc;
+            this.started = started;
         }
 
         @Override
         void perform() throws IOException {
-            ByteBuf out = alloc.directBuffer(length, length);
+            ByteBuf out = started != null ? started : alloc.directBuffer(length, length);
             try {
                 readFully(out);
             } catch (IOException | RuntimeException | Error e) {
@@ -255,10 +323,22 @@ final class BlockLun implements BackendLun {
             }
         }
 
-        /** Reads into {@code out}; what lies past the end of a (sparse, shortened) file reads as zeros. */
+        @Override
+        void refuse(BackendIoException error) {
+            if (started != null) {
+                started.release();
+            }
+            super.refuse(error);
+        }
+
+        /**
+         * Reads into {@code out} from its writer index on; what lies past the end of a (sparse, shortened) file
+         * reads as zeros.
+         */
         private void readFully(ByteBuf out) throws IOException {
-            ByteBuffer target = out.internalNioBuffer(0, length);
-            long at = position;
+            int from = out.writerIndex();
+            ByteBuffer target = out.internalNioBuffer(from, length - from);
+            long at = position + from;
             while (target.hasRemaining()) {
                 int n = channel.read(target, at);
                 if (n < 0) {
@@ -454,6 +534,7 @@ final class BlockLun implements BackendLun {
             }
             closed = true;
         }
+        accepting.asWriteLock().lock();     // for good: waits for the calls under way, refuses all later ones
         executor.shutdown();
         boolean interrupted = false;
         while (true) {
@@ -461,8 +542,8 @@ final class BlockLun implements BackendLun {
                 if (executor.awaitTermination(CLOSE_PROGRESS_SECONDS, TimeUnit.SECONDS)) {
                     break;
                 }
-                log.warn("block: {}: still waiting for {} I/O operations before closing", store.path(),
-                        executor.getActiveCount() + executor.getQueue().size());
+                log.warn("block: {}: still waiting for {} queued I/O operations and {} I/O threads before closing",
+                        store.path(), executor.queued(), executor.threads());
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -471,6 +552,9 @@ final class BlockLun implements BackendLun {
             channel.close();
         } catch (IOException e) {
             log.warn("block: closing {}: {}", store.path(), e.toString());
+        }
+        if (cached != null) {
+            cached.close();
         }
         if (deallocator != null) {
             deallocator.close();

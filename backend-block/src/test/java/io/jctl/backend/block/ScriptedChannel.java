@@ -27,6 +27,8 @@ final class ScriptedChannel extends FileChannel {
     final CountDownLatch writeEntered = new CountDownLatch(1);
     final List<String> events = new CopyOnWriteArrayList<>();
     final Set<Thread> ioThreads = ConcurrentHashMap.newKeySet();
+    /** Position and length asked for by every positional read. */
+    final List<String> reads = new CopyOnWriteArrayList<>();
 
     ScriptedChannel(FileChannel delegate) {
         this.delegate = delegate;
@@ -35,6 +37,7 @@ final class ScriptedChannel extends FileChannel {
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
         ioThreads.add(Thread.currentThread());
+        reads.add(position + " " + dst.remaining());
         if (readFailure != null) {
             throw readFailure;
         }

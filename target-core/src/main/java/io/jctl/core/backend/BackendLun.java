@@ -29,6 +29,16 @@ public interface BackendLun extends AutoCloseable {
     }
 
     /**
+     * True when this LUN's media access commands (those with an LBA extent: READ, WRITE, VERIFY ...) are best run
+     * on the thread that submits them, usually the frontend's network thread. Such storage never blocks the caller
+     * in the calls these commands make: it completes them inline when it can (memory, a page-cache hit) and hands
+     * the rest to threads of its own. Storage that {@linkplain #completesInline completes inline} does.
+     */
+    default boolean runsOnCaller() {
+        return completesInline();
+    }
+
+    /**
      * Reads {@code blocks} blocks from {@code lba} into a new buffer from {@code alloc}; the caller owns the
      * result and releases it.
      */

@@ -4,9 +4,10 @@ import io.jctl.core.lun.Lun;
 
 /**
  * Chooses where a runnable command executes by what its storage does. Media access commands (those with an LBA
- * extent: READ, WRITE, VERIFY ...) of LUNs whose storage {@linkplain io.jctl.core.backend.BackendLun#completesInline
- * completes inline} run on the submitting or completing thread, usually the frontend's network thread: their work
- * is a memory copy, and handing it to a worker and the result back would cost two thread wake-ups per command.
+ * extent: READ, WRITE, VERIFY ...) of LUNs whose storage {@linkplain io.jctl.core.backend.BackendLun#runsOnCaller
+ * runs them on the caller} (memory, or page-cache hits of a file) run on the submitting or completing thread,
+ * usually the frontend's network thread: their work is a memory copy, and handing it to a worker and the result
+ * back would cost two thread wake-ups per command.
  * Everything else (other storage, and the commands that may do more than one backend call or touch files) goes to
  * the worker lanes. Ordering is unaffected: only commands the LUN's task set has already let run get here.
  */
@@ -29,7 +30,7 @@ public final class StorageAwareExecutor implements TaskExecutor {
 
     static boolean runsInline(ActiveCommand command) {
         Lun lun = command.lun();
-        return lun != null && command.entry().extent() != null && lun.storage().completesInline();
+        return lun != null && command.entry().extent() != null && lun.storage().runsOnCaller();
     }
 
     @Override

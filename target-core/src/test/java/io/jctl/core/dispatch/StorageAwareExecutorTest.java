@@ -49,6 +49,28 @@ class StorageAwareExecutorTest {
     }
 
     @Test
+    void storageThatRunsOnTheCallerWithoutCompletingInlineGetsItsMediaCommandsHere() throws Exception {
+        try (CoreHarness h = new CoreHarness(new StorageAwareExecutor(new LaneExecutor(1)))) {
+            h.disk(0, "inline", "caller");
+            Nexus n = h.nexus("a");
+            h.clearUnitAttentions(n, 0);
+            Thread me = Thread.currentThread();
+
+            ScsiTask read = h.submit(n, 0, cdb10(READ10, 0, 8));
+            ScsiTask write = h.submit(n, 0, cdb10(WRITE10, 100, 8));
+            assertSame(me, h.commands.ranOn.get(read.tag()), "READ runs here");
+            assertSame(me, h.commands.ranOn.get(write.tag()), "WRITE runs here");
+            ScsiTask tur = h.submit(n, 0, cdb(TUR));
+            assertEquals(ScsiStatus.GOOD, h.transport.await(tur).status());
+            assertNotEquals(me, h.commands.ranOn.get(tur.tag()), "commands without an extent go to a lane");
+            h.commands.held.remove(read.tag()).complete();
+            h.commands.held.remove(write.tag()).complete();
+            assertEquals(ScsiStatus.GOOD, h.transport.await(read).status());
+            assertEquals(ScsiStatus.GOOD, h.transport.await(write).status());
+        }
+    }
+
+    @Test
     void aBlockedInlineCommandRunsOnTheThreadThatEndsItsBlocker() throws Exception {
         try (CoreHarness h = new CoreHarness(new StorageAwareExecutor(new LaneExecutor(1)))) {
             h.disk(0, "inline", "on");

@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A test backend named "mem": sizes only, no data. Option {@code fail=<reason>} makes open fail;
- * {@code inline=on} makes the storage report that it completes inline. */
+ * {@code inline=on} makes the storage report that it completes inline, {@code inline=caller} only that its media
+ * commands run on the caller. */
 public final class MemBackend implements Backend {
     public final List<MemLun> opened = new ArrayList<>();
 
@@ -28,7 +29,8 @@ public final class MemBackend implements Backend {
             throw new BackendConfigException("mem needs a size");
         }
         MemLun lun = new MemLun(spec.blockSize(), spec.sizeBytes() / spec.blockSize(),
-                "on".equals(spec.options().get("storage_ro")), "on".equals(spec.options().get("inline")));
+                "on".equals(spec.options().get("storage_ro")), "on".equals(spec.options().get("inline")),
+                "caller".equals(spec.options().get("inline")));
         opened.add(lun);
         return lun;
     }

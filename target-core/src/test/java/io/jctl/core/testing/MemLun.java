@@ -14,18 +14,25 @@ public final class MemLun implements BackendLun {
     private volatile long blockCount;
     private final boolean readOnly;
     private final boolean inline;
+    private final boolean onCaller;
     public volatile boolean closed;
 
-    MemLun(int blockSize, long blockCount, boolean readOnly, boolean inline) {
+    MemLun(int blockSize, long blockCount, boolean readOnly, boolean inline, boolean onCaller) {
         this.blockSize = blockSize;
         this.blockCount = blockCount;
         this.readOnly = readOnly;
         this.inline = inline;
+        this.onCaller = onCaller;
     }
 
     @Override
     public boolean completesInline() {
         return inline;
+    }
+
+    @Override
+    public boolean runsOnCaller() {
+        return inline || onCaller;
     }
 
     @Override

@@ -331,7 +331,7 @@ printf 'round\tkind\tside\tsessions\twall_s\tmin_iops\tmax_iops\tmax_over_min\tp
 
 measure() {   # measure ROUND KIND SIDE WORKLOAD: one measurement, appended to raw.tsv
     local round="$1" kind="$2" side="$3" w="$4" tool unit args url pid bs c0 c1 h0 h1 t0 t1 value=NA secs=NA ios=0
-    local out blocks count cpu_us=NA cpu_pct=NA host_pct peak j0 j1 jit_us=NA
+    local out blocks count cpu_us=NA cpu_pct=NA host_pct peak j0 j1 jit_us=NA net=""
     read -r tool unit args <<< "$(spec "$w")"
     url=$(url "$side" "$kind"); pid=$(pid_of "$side"); bs=${BS[$side,$kind]}
     j0=$(jit_ticks "$pid"); c0=$(cpu_ticks "$pid"); h0=$(host_ticks); t0=$(now)
@@ -388,9 +388,7 @@ measure() {   # measure ROUND KIND SIDE WORKLOAD: one measurement, appended to r
             done
             wait "${clients[@]}"
             value=$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }'); secs=$SECS
-            printf '%s\t%s\t%s\tmem64_net\tMiB\t%s\t%s\t0\tNA\tNA\tNA\tNA\n' "$round" "$kind" "$side" \
-                "$(awk -v k="$peak" -v d="${data:-0}" 'BEGIN { printf "%.1f", (k - d) / 1024 }')" "$SECS" \
-                >> "$OUT/raw.tsv" ;;
+            net=$(awk -v k="$peak" -v d="${data:-0}" 'BEGIN { printf "%.1f", (k - d) / 1024 }') ;;
     esac
     t1=$(now); c1=$(cpu_ticks "$pid"); j1=$(jit_ticks "$pid"); h1=$(host_ticks)
     host_pct=$(echo "$h0 $h1" | awk -v n="$(nproc)" '{ d = $4 - $2; printf "%.0f", (d > 0) ? ($3 - $1) / d * 100 * n : 0 }')
@@ -403,6 +401,8 @@ measure() {   # measure ROUND KIND SIDE WORKLOAD: one measurement, appended to r
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$side" "$w" "$unit" "$value" "$secs" \
         "$ios" "$cpu_us" "$cpu_pct" "$host_pct" "$jit_us" >> "$OUT/raw.tsv"
+    [ -z "$net" ] || printf '%s\t%s\t%s\tmem64_net\tMiB\t%s\t%s\t0\tNA\tNA\t%s\tNA\n' "$round" "$kind" "$side" \
+        "$net" "$secs" "$host_pct" >> "$OUT/raw.tsv"
     log "round $round $kind $side $w: $value $unit, target cpu ${cpu_us} us/io (JIT ${jit_us}; ${cpu_pct}% of a core), host busy ${host_pct}%"
 }
 

@@ -3,6 +3,7 @@ package io.jctl.iscsi.session;
 import io.jctl.core.ScsiService;
 import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.task.DataDirection;
+import io.jctl.core.task.DataReceipt;
 import io.jctl.core.task.Nexus;
 import io.jctl.core.task.ScsiTask;
 import io.jctl.core.task.TaskAttribute;
@@ -355,15 +356,7 @@ final class ScsiCommands implements TaskTransport {
 
     @Override
     public CompletableFuture<ByteBuf> receiveData(ScsiTask task, int length) {
-        CompletableFuture<ByteBuf> future = new CompletableFuture<>();
-        receiveData(task, length, (buf, err) -> {
-            if (err != null) {
-                future.completeExceptionally(err);
-            } else if (!future.complete(buf)) {
-                buf.release();
-            }
-        });
-        return future;
+        return DataReceipt.asFuture(done -> receiveData(task, length, done));
     }
 
     @Override

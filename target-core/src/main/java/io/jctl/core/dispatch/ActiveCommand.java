@@ -11,6 +11,7 @@ import io.jctl.core.scsi.ScsiStatus;
 import io.jctl.core.scsi.SenseKey;
 import io.jctl.core.serial.OoaEntry;
 import io.jctl.core.task.DataDirection;
+import io.jctl.core.task.DataReceipt;
 import io.jctl.core.task.ScsiTask;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -142,15 +143,7 @@ public final class ActiveCommand extends OoaEntry implements Command, Runnable {
 
     @Override
     public CompletableFuture<ByteBuf> receiveData(int length) {
-        CompletableFuture<ByteBuf> future = new CompletableFuture<>();
-        receiveData(length, (buf, err) -> {
-            if (err != null) {
-                future.completeExceptionally(err);
-            } else if (!future.complete(buf)) {
-                buf.release();
-            }
-        });
-        return future;
+        return DataReceipt.asFuture(done -> receiveData(length, done));
     }
 
     @Override
